@@ -1,0 +1,135 @@
+package heydoctor
+
+import "time"
+
+// BookingPolicy is how an onboarded institution takes reservations.
+type BookingPolicy struct {
+	// RequireConfirmation: new reservations wait as requested until staff confirm them.
+	// Otherwise they are confirmed at once.
+	RequireConfirmation bool `json:"require_confirmation"`
+	// CancelWindowMinutes: a patient may cancel or reschedule up to this long before the visit.
+	CancelWindowMinutes int `json:"cancel_window_minutes"`
+}
+
+// Doctor is a doctor or a consultation room at an institution that takes bookings.
+// Demo rooms are named as rooms ("내과 1진료실"), never as invented people.
+type Doctor struct {
+	ID            int64
+	InstitutionID int64
+	Department    string // D-code
+	Name          string
+	IsRoom        bool
+	Active        bool
+	Demo          bool
+	UpdatedAt     time.Time
+}
+
+// Schedule is a doctor's or room's working plan.
+type Schedule struct {
+	DoctorID int64
+	// Blocks are working periods per weekday; a lunch break is the gap between two blocks.
+	Blocks           []WorkBlock
+	SlotMinutes      int  // default 15
+	Capacity         int  // patients per slot, default 1
+	HorizonDays      int  // how far ahead patients may book, default 30
+	MinNoticeMinutes int  // default 30
+	OpenOnHolidays   bool // public holidays are closed unless this is set
+	UpdatedAt        time.Time
+}
+
+// Schedule defaults.
+const (
+	DefaultSlotMinutes      = 15
+	DefaultCapacity         = 1
+	DefaultHorizonDays      = 30
+	DefaultMinNoticeMinutes = 30
+)
+
+// WorkBlock is one working period on a weekday, Start and End as HHMM within the day.
+type WorkBlock struct {
+	Weekday time.Weekday `json:"weekday"`
+	Start   string       `json:"start"`
+	End     string       `json:"end"`
+}
+
+// ScheduleException changes a doctor's plan on one day: a leave day (Closed) or
+// other hours (Blocks replace the weekly plan that day; an extra working day).
+type ScheduleException struct {
+	ID       int64
+	DoctorID int64
+	Date     Date
+	Closed   bool
+	Blocks   []WorkBlock
+	Note     string
+}
+
+// Slot is a bookable time with its free capacity.
+type Slot struct {
+	DoctorID int64     `json:"doctor_id"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Free     int       `json:"free"`
+	Capacity int       `json:"capacity"`
+}
+
+// ReservationStatus is where a reservation is in its lifecycle:
+// requested → confirmed → attended | no_show; requested|confirmed → cancelled | rejected.
+type ReservationStatus string
+
+// Reservation statuses.
+const (
+	StatusRequested ReservationStatus = "requested"
+	StatusConfirmed ReservationStatus = "confirmed"
+	StatusAttended  ReservationStatus = "attended"
+	StatusNoShow    ReservationStatus = "no_show"
+	StatusCancelled ReservationStatus = "cancelled"
+	StatusRejected  ReservationStatus = "rejected"
+)
+
+// Active reports whether the reservation still holds its slot.
+func (s ReservationStatus) Active() bool { return s == StatusRequested || s == StatusConfirmed }
+
+// Channel is where a reservation or conversation came from.
+type Channel string
+
+// Channels.
+const (
+	ChannelWeb   Channel = "web"
+	ChannelKakao Channel = "kakao"
+	ChannelStaff Channel = "staff"
+	ChannelAPI   Channel = "api"
+)
+
+// Patient is the minimum HeyDoctor keeps about a person who books: a name and a phone
+// number, and the KakaoTalk user key when they booked from KakaoTalk. Never a resident
+// registration number.
+type Patient struct {
+	ID        int64
+	Name      string
+	Phone     string // normalised digits, e.g. 01012345678
+	KakaoKey  string
+	CreatedAt time.Time
+}
+
+// Reservation is a booked visit. Times are stored in UTC and shown in KST.
+type Reservation struct {
+	ID             int64
+	Code           string // what the patient quotes, with their phone number, to find it
+	InstitutionID  int64
+	DoctorID       int64
+	PatientID      int64
+	Start, End     time.Time
+	Status         ReservationStatus
+	Channel        Channel
+	Note           string // the patient's own words on symptoms; a health detail: never logged
+	IdempotencyKey string
+	Sequence       int // iCalendar SEQUENCE: increases on every change
+	Reason         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	// Filled by finders for display.
+	Patient     *Patient
+	Doctor      *Doctor
+	Institution *Institution
+}
