@@ -1,0 +1,21 @@
+package chat
+
+import "heydoctor"
+
+// Input is one user turn from any channel.
+type Input struct {
+	Channel heydoctor.Channel `json:"channel"`
+	// UserKey identifies the person within the channel (Kakao botUserKey, a web session id).
+	UserKey string `json:"user_key"`
+	Text    string `json:"text,omitempty"`
+	// Choice is the Value of a Choice or choice Button the user tapped, if any.
+	Choice string `json:"choice,omitempty"`
+	// Location is where the user is, when the channel knows it (Kakao location value, browser geolocation).
+	Location *Location `json:"location,omitempty"`
+}
+
+// Location is a WGS84 point.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lng float64 `json:"lng"`
+}
