@@ -100,3 +100,9 @@ func FieldOf(err error) string {
 	}
 	return ""
 }
+
+// WithErr attaches a cause for the logs and returns e.
+func (e *Error) WithErr(err error) *Error {
+	e.Err = err
+	return e
+}

@@ -1,0 +1,260 @@
+// Package sqlstore keeps HeyDoctor's data in SQLite (embedded, the default) or MySQL /
+// MariaDB (production, several replicas) behind one Store with hand-written, portable SQL.
+//
+// Portability rules: `?` placeholders, no RETURNING, no NOW(): time comes from the
+// injected clock and is stored as Unix seconds (UTC). Driver errors are translated here
+// into heydoctor error kinds; nothing above this package imports a driver.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"heydoctor"
+)
+
+// Dialect is the SQL database in use.
+type Dialect string
+
+// Dialects.
+const (
+	SQLite Dialect = "sqlite"
+	MySQL  Dialect = "mysql"
+)
+
+// MySQLPrefix marks a HEYDOCTOR_DB value as a MySQL/MariaDB DSN in go-sql-driver syntax:
+// mysql://user:password@tcp(host:3306)/dbname?param=value. Anything else is a SQLite path.
+const MySQLPrefix = "mysql://"
+
+// Store is HeyDoctor's database. For SQLite it keeps one writer connection and a pool of
+// readers (WAL lets readers run beside the writer); for MySQL both are the same pool.
+type Store struct {
+	dialect Dialect
+	rdb     *sql.DB // reads
+	wdb     *sql.DB // writes and transactions
+	now     func() time.Time
+	dsn     string
+}
+
+// Options tune Open.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// MaxOpenConns for MySQL (default 20) and the SQLite reader pool (default 8).
+	MaxOpenConns int
+}
+
+// ParseDSN tells which dialect a HEYDOCTOR_DB value selects and returns the driver DSN.
+func ParseDSN(dsn string) (Dialect, string, error) {
+	if rest, ok := strings.CutPrefix(dsn, MySQLPrefix); ok {
+		cfg, err := mysql.ParseDSN(rest)
+		if err != nil {
+			return "", "", fmt.Errorf("mysql DSN (want mysql://user:pass@tcp(host:3306)/db): %w", err)
+		}
+		if cfg.DBName == "" {
+			return "", "", errors.New("mysql DSN names no database (want mysql://user:pass@tcp(host:3306)/db)")
+		}
+		cfg.ParseTime = true
+		cfg.ClientFoundRows = true // UPDATE reports matched rows, as SQLite does
+		cfg.Collation = "utf8mb4_unicode_ci"
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		cfg.Params["charset"] = "utf8mb4"
+		cfg.Loc = time.UTC
+		if cfg.Timeout == 0 {
+			cfg.Timeout = 5 * time.Second
+		}
+		return MySQL, cfg.FormatDSN(), nil
+	}
+	if dsn == "" {
+		return "", "", errors.New("empty database path")
+	}
+	if strings.Contains(dsn, "://") {
+		return "", "", fmt.Errorf("unknown database URL scheme in %q (use a SQLite file path or %suser:pass@tcp(host:3306)/db)", redactDSN(dsn), MySQLPrefix)
+	}
+	return SQLite, dsn, nil
+}
+
+// redactDSN hides a password in a DSN for messages.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if colon := strings.Index(rest[:at], ":"); colon >= 0 {
+				return dsn[:i+3] + rest[:colon] + ":***" + rest[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// RedactDSN hides the password of a HEYDOCTOR_DB value, for printing configuration.
+func RedactDSN(dsn string) string { return redactDSN(dsn) }
+
+// Open connects to the database named by dsn (see ParseDSN) and checks it answers. It does
+// not migrate: call Migrate.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	dialect, driverDSN, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dialect: dialect, now: opts.Now, dsn: dsn}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	switch dialect {
+	case MySQL:
+		db, err := sql.Open("mysql", driverDSN)
+		if err != nil {
+			return nil, err
+		}
+		n := opts.MaxOpenConns
+		if n <= 0 {
+			n = 20
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxLifetime(3 * time.Minute) // well under MySQL's default wait_timeout
+		s.rdb, s.wdb = db, db
+	case SQLite:
+		q := url.Values{}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		base := "file:" + driverDSN + "?" + q.Encode()
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", base+"&mode=ro")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		n := opts.MaxOpenConns
+		if n <= 0 {
+			n = 8
+		}
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		s.rdb, s.wdb = r, w
+	}
+	if err := s.wdb.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, heydoctor.Errorf(heydoctor.Unavailable, "데이터베이스에 연결할 수 없습니다").WithErr(fmt.Errorf("connect to %s database %s: %w", dialect, redactDSN(dsn), err))
+	}
+	return s, nil
+}
+
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.rdb != nil && s.rdb != s.wdb {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.wdb != nil {
+		errs = append(errs, s.wdb.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Dialect returns the database in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the write pool, for pool statistics.
+func (s *Store) DB() *sql.DB { return s.wdb }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.PingContext(ctx); err != nil {
+		return &heydoctor.Error{Kind: heydoctor.Unavailable, Message: "데이터베이스에 연결할 수 없습니다", Err: err}
+	}
+	return nil
+}
+
+func (s *Store) unix() int64 { return s.now().Unix() }
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// withTx runs fn in a write transaction: begin, defer rollback, fn, commit.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return translate(tx.Commit())
+}
+
+// translate maps driver errors to domain error kinds at the storage boundary.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *heydoctor.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &heydoctor.Error{Kind: heydoctor.NotFound, Message: "찾을 수 없습니다", Err: err}
+	}
+	if isUniqueViolation(err) {
+		return &heydoctor.Error{Kind: heydoctor.Conflict, Message: "이미 있는 항목과 겹칩니다", Err: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &heydoctor.Error{Kind: heydoctor.Unavailable, Message: "요청 시간이 초과되었습니다", Err: err}
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nullString stores "" as NULL, for unique columns where absence must not collide.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func notFound(what string, id any) error {
+	return heydoctor.Errorf(heydoctor.NotFound, "%s을(를) 찾을 수 없습니다 (%v)", what, id)
+}
