@@ -117,7 +117,7 @@ CREATE TABLE reservations (
     reason          VARCHAR(1000)    NOT NULL DEFAULT '',
     created_at      BIGINT NOT NULL,
     updated_at      BIGINT NOT NULL,
-    UNIQUE (doctor_id, start_at, seat),
+    CONSTRAINT reservations_seat UNIQUE (doctor_id, start_at, seat),
     FOREIGN KEY (institution_id) REFERENCES institutions (id),
     FOREIGN KEY (doctor_id) REFERENCES doctors (id),
     FOREIGN KEY (patient_id) REFERENCES patients (id)

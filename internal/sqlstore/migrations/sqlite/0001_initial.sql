@@ -113,7 +113,7 @@ CREATE TABLE reservations (
     reason          TEXT    NOT NULL DEFAULT '',
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
-    UNIQUE (doctor_id, start_at, seat)
+    CONSTRAINT reservations_seat UNIQUE (doctor_id, start_at, seat)
 );
 CREATE INDEX reservations_institution_start ON reservations (institution_id, start_at);
 CREATE INDEX reservations_patient ON reservations (patient_id);

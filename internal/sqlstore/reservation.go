@@ -1,0 +1,430 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"heydoctor"
+)
+
+const reservationColumns = `id, code, institution_id, doctor_id, patient_id, start_at, end_at, status, channel, note,
+	idempotency_key, sequence, reason, created_at, updated_at`
+
+func scanReservation(sc interface{ Scan(...any) error }) (*heydoctor.Reservation, error) {
+	var r heydoctor.Reservation
+	var start, end, created, updated int64
+	var status, channel string
+	var key sql.NullString
+	err := sc.Scan(&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
+		&key, &r.Sequence, &r.Reason, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	r.Start, r.End = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()
+	r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+	r.Status, r.Channel, r.IdempotencyKey = heydoctor.ReservationStatus(status), heydoctor.Channel(channel), key.String
+	return &r, nil
+}
+
+// forUpdate is the locking-read suffix: MySQL needs it to read the latest committed row
+// inside a transaction; SQLite's write transactions are already exclusive.
+func (s *Store) forUpdate() string {
+	if s.dialect == MySQL {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// codeAlphabet leaves out look-alikes (0/O, 1/I/L) so codes survive being read aloud.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+func newCode() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b)
+}
+
+// Event is a reservation change to announce to the institution's webhooks.
+type Event struct {
+	Name string // e.g. reservation.created, reservation.confirmed
+	Body func(r *heydoctor.Reservation) []byte
+}
+
+// CreateReservation books r for patient p in one transaction: it finds or creates the
+// patient (by name and phone), then claims a free seat 1..capacity of the slot. The seat
+// is guarded by a unique index on (doctor, start, seat), so even two servers racing for
+// the last seat cannot both win: the loser gets a Conflict. With an idempotency key, a
+// retry returns the reservation made the first time (created false).
+func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *Event) (created bool, err error) {
+	if capacity < 1 {
+		capacity = 1
+	}
+	if r.IdempotencyKey != "" {
+		if prev, err := s.findReservationByKey(ctx, s.rdb, r.IdempotencyKey); err == nil {
+			*r = *prev
+			return false, nil
+		}
+	}
+	for attempt := 0; attempt < 10; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * time.Millisecond)
+		}
+		err = s.withTx(ctx, func(tx *sql.Tx) error {
+			if err := s.findOrCreatePatient(ctx, tx, p); err != nil {
+				return err
+			}
+			now := s.unix()
+			r.PatientID, r.Code, r.Sequence = p.ID, newCode(), 0
+			r.CreatedAt, r.UpdatedAt = time.Unix(now, 0).UTC(), time.Unix(now, 0).UTC()
+			for seat := 1; seat <= capacity; seat++ {
+				res, err := tx.ExecContext(ctx, `INSERT INTO reservations (code, institution_id, doctor_id, patient_id, start_at, end_at, seat,
+					status, channel, note, idempotency_key, sequence, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
+					r.Code, r.InstitutionID, r.DoctorID, r.PatientID, r.Start.Unix(), r.End.Unix(), seat, string(r.Status), string(r.Channel),
+					r.Note, nullString(r.IdempotencyKey), now, now)
+				if err == nil {
+					if r.ID, err = res.LastInsertId(); err != nil {
+						return err
+					}
+					return s.enqueueEvent(ctx, tx, r, ev)
+				}
+				if !isUniqueViolation(err) || !strings.Contains(err.Error(), "seat") {
+					return err
+				}
+			}
+			return heydoctor.Errorf(heydoctor.Conflict, "이미 예약이 찬 시간이에요. 다른 시간을 골라 주세요.")
+		})
+		switch {
+		case err == nil:
+			return true, nil
+		case isUniqueViolation(err) && strings.Contains(err.Error(), "idempotency_key"):
+			prev, ferr := s.findReservationByKey(ctx, s.wdb, r.IdempotencyKey)
+			if ferr != nil {
+				return false, ferr
+			}
+			*r = *prev
+			return false, nil
+		case isUniqueViolation(err) && (strings.Contains(err.Error(), "code") || strings.Contains(err.Error(), "phone")):
+			continue // a code collision, or the same patient created concurrently: try again
+		case isRetryable(err):
+			continue
+		default:
+			return false, translate(err)
+		}
+	}
+	return false, translate(err)
+}
+
+func (s *Store) findOrCreatePatient(ctx context.Context, tx *sql.Tx, p *heydoctor.Patient) error {
+	var kakao string
+	// A plain read, not a locking one: a locking read of a missing row takes a gap lock in
+	// InnoDB, and concurrent bookers would deadlock on it. A concurrent insert of the same
+	// person fails the unique index instead, and the caller runs the transaction again.
+	err := tx.QueryRowContext(ctx, `SELECT id, kakao_key FROM patients WHERE phone = ? AND name = ?`, p.Phone, p.Name).Scan(&p.ID, &kakao)
+	if err == nil {
+		if p.KakaoKey != "" && p.KakaoKey != kakao {
+			_, err = tx.ExecContext(ctx, `UPDATE patients SET kakao_key = ? WHERE id = ?`, p.KakaoKey, p.ID)
+		}
+		return err
+	}
+	if err != sql.ErrNoRows {
+		return err
+	}
+	p.CreatedAt = time.Unix(s.unix(), 0).UTC()
+	res, err := tx.ExecContext(ctx, `INSERT INTO patients (name, phone, kakao_key, created_at) VALUES (?, ?, ?, ?)`, p.Name, p.Phone, p.KakaoKey, p.CreatedAt.Unix())
+	if err != nil {
+		return err // a concurrent insert of the same person: the caller retries the transaction
+	}
+	p.ID, err = res.LastInsertId()
+	return err
+}
+
+func (s *Store) findReservationByKey(ctx context.Context, q queryer, key string) (*heydoctor.Reservation, error) {
+	r, err := scanReservation(q.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE idempotency_key = ?`, key))
+	if err == sql.ErrNoRows {
+		return nil, notFound("예약", key)
+	}
+	return r, translate(err)
+}
+
+// FindReservationByCode returns a reservation with its patient and doctor filled in.
+func (s *Store) FindReservationByCode(ctx context.Context, code string) (*heydoctor.Reservation, error) {
+	r, err := scanReservation(s.rdb.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE code = ?`, code))
+	if err == sql.ErrNoRows {
+		return nil, notFound("예약", code)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r, s.fill(ctx, r)
+}
+
+// FindReservationByID returns a reservation with its patient and doctor filled in.
+func (s *Store) FindReservationByID(ctx context.Context, id int64) (*heydoctor.Reservation, error) {
+	r, err := scanReservation(s.rdb.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound("예약", id)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r, s.fill(ctx, r)
+}
+
+func (s *Store) fill(ctx context.Context, r *heydoctor.Reservation) error {
+	var p heydoctor.Patient
+	var created int64
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, name, phone, kakao_key, created_at FROM patients WHERE id = ?`, r.PatientID).
+		Scan(&p.ID, &p.Name, &p.Phone, &p.KakaoKey, &created)
+	if err != nil {
+		return translate(err)
+	}
+	p.CreatedAt = time.Unix(created, 0).UTC()
+	r.Patient = &p
+	d, err := s.FindDoctorByID(ctx, r.DoctorID)
+	if err != nil {
+		return err
+	}
+	r.Doctor = d
+	return nil
+}
+
+// ReservationFilter selects reservations. Zero fields do not filter.
+type ReservationFilter struct {
+	InstitutionID int64
+	DoctorID      int64
+	From, To      time.Time // start within [From, To)
+	Statuses      []heydoctor.ReservationStatus
+	KakaoKey      string
+	Phone         string
+	Limit         int
+}
+
+// ListReservations returns reservations in start order with patients and doctors filled in.
+func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*heydoctor.Reservation, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.InstitutionID != 0 {
+		add("r.institution_id = ?", f.InstitutionID)
+	}
+	if f.DoctorID != 0 {
+		add("r.doctor_id = ?", f.DoctorID)
+	}
+	if !f.From.IsZero() {
+		add("r.start_at >= ?", f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		add("r.start_at < ?", f.To.Unix())
+	}
+	if len(f.Statuses) > 0 {
+		ph := placeholders(len(f.Statuses))
+		var a []any
+		for _, st := range f.Statuses {
+			a = append(a, string(st))
+		}
+		add("r.status IN ("+ph+")", a...)
+	}
+	if f.KakaoKey != "" {
+		add("p.kakao_key = ?", f.KakaoKey)
+	}
+	if f.Phone != "" {
+		add("p.phone = ?", f.Phone)
+	}
+	cols := strings.ReplaceAll("r."+strings.ReplaceAll(reservationColumns, ", ", ", r."), "\n\tr.", "\n\t")
+	q := `SELECT ` + cols + `, p.name, p.phone, p.kakao_key FROM reservations r JOIN patients p ON p.id = r.patient_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY r.start_at, r.id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var list []*heydoctor.Reservation
+	for rows.Next() {
+		var r heydoctor.Reservation
+		var p heydoctor.Patient
+		var start, end, created, updated int64
+		var status, channel string
+		var key sql.NullString
+		if err := rows.Scan(&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
+			&key, &r.Sequence, &r.Reason, &created, &updated, &p.Name, &p.Phone, &p.KakaoKey); err != nil {
+			return nil, err
+		}
+		r.Start, r.End = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()
+		r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+		r.Status, r.Channel, r.IdempotencyKey = heydoctor.ReservationStatus(status), heydoctor.Channel(channel), key.String
+		p.ID = r.PatientID
+		r.Patient = &p
+		list = append(list, &r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	doctors := map[int64]*heydoctor.Doctor{}
+	for _, r := range list {
+		d, ok := doctors[r.DoctorID]
+		if !ok {
+			if d, err = s.FindDoctorByID(ctx, r.DoctorID); err != nil {
+				return nil, err
+			}
+			doctors[r.DoctorID] = d
+		}
+		r.Doctor = d
+	}
+	return list, nil
+}
+
+// BookedCounts returns, per slot start (Unix seconds), how many active reservations a
+// doctor has with a start in [from, to).
+func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.Time) (map[int64]int, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT start_at, COUNT(*) FROM reservations WHERE doctor_id = ? AND start_at >= ? AND start_at < ?
+		AND seat IS NOT NULL GROUP BY start_at`, doctorID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	m := map[int64]int{}
+	for rows.Next() {
+		var at int64
+		var n int
+		if err := rows.Scan(&at, &n); err != nil {
+			return nil, err
+		}
+		m[at] = n
+	}
+	return m, translate(rows.Err())
+}
+
+// Change is one modification of a reservation, applied atomically by UpdateReservation.
+type Change struct {
+	// Apply checks the lifecycle rules against the current row and mutates it (status,
+	// reason, start and end for a reschedule).
+	Apply func(r *heydoctor.Reservation) error
+	// Capacity of the new slot when Apply moves the reservation.
+	Capacity int
+	// Audit, when set, is written in the same transaction with Before and After filled in.
+	Audit *heydoctor.AuditEntry
+	// Event, when set, is queued for the institution's webhooks in the same transaction.
+	Event *Event
+	// Snapshot renders a reservation for the audit log.
+	Snapshot func(r *heydoctor.Reservation) string
+}
+
+// UpdateReservation changes a reservation in one transaction: lock, check and apply, move
+// its seat when it changes slot (a taken new slot is a Conflict and nothing changes),
+// release the seat when it stops being active, bump the iCalendar sequence, and record
+// the audit entry and webhook event.
+func (s *Store) UpdateReservation(ctx context.Context, id int64, c Change) (*heydoctor.Reservation, error) {
+	var out *heydoctor.Reservation
+	err := s.retry(ctx, func() error {
+		return s.withTx(ctx, func(tx *sql.Tx) error {
+			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`+s.forUpdate(), id))
+			if err == sql.ErrNoRows {
+				return notFound("예약", id)
+			}
+			if err != nil {
+				return err
+			}
+			before := *r
+			if err := c.Apply(r); err != nil {
+				return err
+			}
+			moved := !r.Start.Equal(before.Start)
+			r.Sequence++
+			r.UpdatedAt = time.Unix(s.unix(), 0).UTC()
+			if moved || !r.Status.Active() {
+				if _, err := tx.ExecContext(ctx, `UPDATE reservations SET seat = NULL WHERE id = ?`, id); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE reservations SET start_at = ?, end_at = ?, status = ?, reason = ?, sequence = ?, updated_at = ? WHERE id = ?`,
+				r.Start.Unix(), r.End.Unix(), string(r.Status), r.Reason, r.Sequence, r.UpdatedAt.Unix(), id); err != nil {
+				return err
+			}
+			if moved && r.Status.Active() {
+				if err := claimSeat(ctx, tx, r, max(c.Capacity, 1)); err != nil {
+					return err
+				}
+			}
+			if c.Audit != nil {
+				a := *c.Audit
+				if c.Snapshot != nil {
+					a.Before, a.After = c.Snapshot(&before), c.Snapshot(r)
+				}
+				a.EntityID, a.At = r.ID, r.UpdatedAt
+				if err := insertAudit(ctx, tx, &a); err != nil {
+					return err
+				}
+			}
+			if err := s.enqueueEvent(ctx, tx, r, c.Event); err != nil {
+				return err
+			}
+			out = r
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, s.fill(ctx, out)
+}
+
+func claimSeat(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, capacity int) error {
+	for seat := 1; seat <= capacity; seat++ {
+		_, err := tx.ExecContext(ctx, `UPDATE reservations SET seat = ? WHERE id = ?`, seat, r.ID)
+		if err == nil {
+			return nil
+		}
+		if !isUniqueViolation(err) {
+			return err
+		}
+	}
+	return heydoctor.Errorf(heydoctor.Conflict, "바꾸려는 시간은 이미 예약이 찼어요. 다른 시간을 골라 주세요.")
+}
+
+// isRetryable reports MySQL deadlocks and lock-wait timeouts and SQLite busy errors,
+// after which a transaction may be run again.
+func isRetryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+// retry runs fn again on deadlocks, a few times with a short pause.
+func (s *Store) retry(ctx context.Context, fn func() error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = fn(); err == nil || !isRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
