@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"heydoctor/internal/demo"
+	"heydoctor/internal/directory"
+	"heydoctor/internal/hours"
+	"heydoctor/internal/sqlstore"
+	"heydoctor/internal/web"
+)
+
+// app holds the engines built once in serve and the background loops they run.
+type app struct {
+	dir    *directory.Directory
+	kakao  http.Handler
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func seedDemo(ctx context.Context, store *sqlstore.Store, log *slog.Logger) error {
+	return demo.Load(ctx, store, log)
+}
+
+// buildApp makes the directory, triage, chat, booking and Kakao engines and starts
+// their background loops.
+func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) (*app, error) {
+	a := &app{}
+	a.dir = directory.New(store, hours.NewCalendar(), log, time.Now)
+	if err := a.dir.Refresh(ctx); err != nil {
+		return nil, fmt.Errorf("load directory: %w", err)
+	}
+	institutions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "heydoctor_directory_institutions_loaded", Help: "Institutions in the in-memory nearby index.",
+	}, func() float64 { return float64(a.dir.Len()) })
+	reg.MustRegister(institutions, newDirectoryCollector(store))
+
+	bg, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.goRun(func() { a.dir.Run(bg, 5*time.Second) })
+	return a, nil
+}
+
+func (a *app) goRun(fn func()) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		fn()
+	}()
+}
+
+func (a *app) close() {
+	a.cancel()
+	a.wg.Wait()
+}
+
+func (a *app) webConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry, store *sqlstore.Store) web.Config {
+	return web.Config{
+		Logger:         log,
+		Registry:       reg,
+		TrustedProxies: cfg.proxies,
+		BaseURL:        cfg.BaseURL,
+		KakaoJSKey:     cfg.KakaoJSKey,
+		Ready: func(ctx context.Context) error {
+			if err := store.Ping(ctx); err != nil {
+				return err
+			}
+			return store.CheckSchema(ctx)
+		},
+		Kakao:     a.kakao,
+		Directory: a.dir,
+		Store:     store,
+	}
+}
+
+// directoryCollector exports directory counts and import freshness from the database at
+// scrape time, so every replica reports the shared truth.
+type directoryCollector struct {
+	store     *sqlstore.Store
+	countDesc *prometheus.Desc
+	lastDesc  *prometheus.Desc
+}
+
+func newDirectoryCollector(store *sqlstore.Store) *directoryCollector {
+	return &directoryCollector{
+		store:     store,
+		countDesc: prometheus.NewDesc("heydoctor_directory_institutions", "Operating institutions in the directory by kind.", []string{"kind"}, nil),
+		lastDesc:  prometheus.NewDesc("heydoctor_directory_last_import_timestamp_seconds", "When public data was last imported (Unix time; 0 if never).", nil, nil),
+	}
+}
+
+func (c *directoryCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.countDesc
+	ch <- c.lastDesc
+}
+
+func (c *directoryCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if counts, err := c.store.CountInstitutions(ctx); err == nil {
+		for _, k := range []string{"hospital", "clinic", "pharmacy"} {
+			ch <- prometheus.MustNewConstMetric(c.countDesc, prometheus.GaugeValue, float64(counts[heydoctorKind(k)]), k)
+		}
+	}
+	if t, err := c.store.LastImport(ctx); err == nil {
+		v := 0.0
+		if !t.IsZero() {
+			v = float64(t.Unix())
+		}
+		ch <- prometheus.MustNewConstMetric(c.lastDesc, prometheus.GaugeValue, v)
+	}
+}

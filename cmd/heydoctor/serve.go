@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"heydoctor"
+	"heydoctor/internal/sqlstore"
+	"heydoctor/internal/web"
+)
+
+// runServe is the composition root: config → logger → database → metrics → engines → server.
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "serve", "serve [flags]")
+	cfg, validate := bindConfig(fs, env.getenv)
+	printConfig := fs.Bool("print-config", false, "print the configuration with secrets redacted and exit")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	if *printConfig {
+		cfg.print(env.stdout)
+		return nil
+	}
+	log := newLogger(cfg, env.stderr)
+
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if cfg.Seed == "demo" {
+		if err := seedDemo(ctx, store, log); err != nil {
+			return fmt.Errorf("load demo seed: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(store.DB(), "main"),
+	)
+	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "heydoctor_build_info", Help: "Build version."}, []string{"version"})
+	buildInfo.WithLabelValues(heydoctor.Version).Set(1)
+	reg.MustRegister(buildInfo)
+
+	app, err := buildApp(ctx, cfg, store, log, reg)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
+	srv, err := web.NewServer(app.webConfig(cfg, log, reg, store))
+	if err != nil {
+		return err
+	}
+	if cfg.KakaoSecret == "" {
+		log.Warn("HEYDOCTOR_KAKAO_SECRET is not set: /kakao/skill accepts requests from anyone")
+	}
+	return serveHTTP(ctx, cfg, srv, log, env)
+}
+
+// openStore connects and migrates, with messages a person starting the service can act on.
+func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*sqlstore.Store, error) {
+	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	store, err := sqlstore.Open(octx, cfg.DB, sqlstore.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("database %s unreachable: %w", sqlstore.RedactDSN(cfg.DB), errors.Unwrap(err))
+	}
+	n, err := store.Migrate(octx)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if n > 0 {
+		log.Info("database migrated", "dialect", store.Dialect(), "applied", n, "version", store.LatestVersion())
+	}
+	return store, nil
+}
+
+func runMigrate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "migrate", "migrate [flags]")
+	cfg, validate := bindConfig(fs, env.getenv)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr)
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(env.stdout, "database at schema version %d (%s)\n", store.LatestVersion(), store.Dialect())
+	return nil
+}

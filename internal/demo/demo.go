@@ -1,0 +1,135 @@
+// Package demo loads HeyDoctor's built-in demo directory into an empty database: real
+// public data (Gyeonggi hospitals, NMC Gangnam hospitals with their published hours),
+// plus a few hospitals near 한국공학대학교 marked as demo-onboarded with consultation
+// rooms and schedules, so that booking can be tried. Everything demo is labelled 데모.
+package demo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"heydoctor"
+	"heydoctor/internal/publicdata"
+	"heydoctor/internal/sqlstore"
+)
+
+//go:embed seed/*.gz
+var seedFS embed.FS
+
+// Files are the seed inputs in load order with the format and scope of each.
+var files = []struct{ name, format, scope string }{
+	{"seed/gyeonggi_hospitals.json.gz", "gyeonggi", "gyeonggi"},
+	{"seed/nmc_gangnam_hospitals.xml.gz", "nmc", "nmc:hospital"},
+}
+
+// Home is 한국공학대학교 in 시흥, the original HeyDoctor's home, around which demo
+// hospitals take bookings.
+var Home = struct{ Lat, Lng float64 }{37.3400, 126.7335}
+
+// onboarded are the demo hospitals (by name in the Gyeonggi data) and their rooms.
+var onboarded = []struct {
+	name    string
+	confirm bool
+	rooms   []room
+}{
+	{"의료법인 석경의료재단 센트럴병원", true, []room{{"D001", "내과 1진료실"}, {"D001", "내과 2진료실"}, {"D002", "소아청소년과 진료실"}, {"D013", "이비인후과 진료실"}, {"D008", "정형외과 진료실"}}},
+	{"의료법인 풍진의료재단 스마트허브병원", false, []room{{"D001", "내과 진료실"}, {"D008", "정형외과 진료실"}, {"D002", "소아청소년과 진료실"}}},
+	{"의료법인 남촌의료재단 시화병원", true, []room{{"D001", "내과 진료실"}, {"D013", "이비인후과 진료실"}}},
+}
+
+type room struct{ department, name string }
+
+// weekPlan is the demo rooms' plan: weekdays 09:00–12:30 and 13:30–18:00 (lunch in
+// between), Saturdays 09:00–13:00.
+func weekPlan() []heydoctor.WorkBlock {
+	var blocks []heydoctor.WorkBlock
+	for d := time.Monday; d <= time.Friday; d++ {
+		blocks = append(blocks, heydoctor.WorkBlock{Weekday: d, Start: "0900", End: "1230"}, heydoctor.WorkBlock{Weekday: d, Start: "1330", End: "1800"})
+	}
+	return append(blocks, heydoctor.WorkBlock{Weekday: time.Saturday, Start: "0900", End: "1300"})
+}
+
+// Load fills an empty database with the demo directory. A database that already has
+// institutions is left alone, so the seed never overwrites real data.
+func Load(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+	existing, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+	for _, f := range files {
+		res, err := parse(f.name, f.format)
+		if err != nil {
+			return err
+		}
+		st, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: f.scope, Institutions: res.Institutions,
+			Holidays: res.Holidays, Read: res.Read, Rejected: len(res.Rejected)})
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", f.name, err)
+		}
+		log.Info("demo seed loaded", "file", f.name, "inserted", st.Inserted, "rejected", len(res.Rejected))
+	}
+	return onboard(ctx, s)
+}
+
+func parse(name, format string) (*publicdata.Result, error) {
+	b, err := seedFS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("seed %s: %w", name, err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("seed %s: %w", name, err)
+	}
+	res, err := publicdata.Parse(bytes.NewReader(raw), format)
+	if err != nil {
+		return nil, fmt.Errorf("seed %s: %w", name, err)
+	}
+	return res, nil
+}
+
+func onboard(ctx context.Context, s *sqlstore.Store) error {
+	for _, o := range onboarded {
+		list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{NameQuery: o.name})
+		if err != nil {
+			return err
+		}
+		var in *heydoctor.Institution
+		for _, c := range list {
+			if c.Name == o.name {
+				in = c
+			}
+		}
+		if in == nil {
+			return fmt.Errorf("demo hospital %q is not in the seed", o.name)
+		}
+		policy := heydoctor.BookingPolicy{RequireConfirmation: o.confirm, CancelWindowMinutes: 60}
+		if err := s.SetOnboarding(ctx, in.ID, true, true, policy); err != nil {
+			return err
+		}
+		for _, r := range o.rooms {
+			d := &heydoctor.Doctor{InstitutionID: in.ID, Department: r.department, Name: r.name, IsRoom: true, Active: true, Demo: true}
+			if err := s.CreateDoctor(ctx, d); err != nil {
+				return err
+			}
+			sc := &heydoctor.Schedule{DoctorID: d.ID, Blocks: weekPlan(), SlotMinutes: 15, Capacity: 1,
+				HorizonDays: heydoctor.DefaultHorizonDays, MinNoticeMinutes: heydoctor.DefaultMinNoticeMinutes}
+			if err := s.SetSchedule(ctx, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+package web
+
+import "net/http"
+
+// Body limits per surface.
+const (
+	maxPageBody  = 64 << 10
+	maxKakaoBody = 64 << 10
+)
+
+// routes is the whole URL surface of HeyDoctor. Every request first passes instrument
+// (request id, client address, security headers, panic recovery, metrics, access log).
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Operations.
+	mux.Handle("GET /healthz", s.api(s.handleHealthz))
+	mux.Handle("GET /readyz", s.api(s.handleReadyz))
+	mux.Handle("GET /metrics", s.metricsHandler())
+
+	// Website.
+	mux.Handle("GET /{$}", s.page(s.handleHome))
+	mux.Handle("GET /static/{file}", s.page(s.handleStatic))
+
+	// KakaoTalk skill: bounded body; the handler checks the shared secret before decoding.
+	if s.cfg.Kakao != nil {
+		mux.Handle("POST /kakao/skill", limitBody(maxKakaoBody, s.cfg.Kakao))
+	}
+
+	// JSON API.
+	mux.Handle("GET /api/v1/departments", s.api(s.handleDepartments))
+	mux.Handle("GET /api/v1/institutions", s.api(s.handleInstitutions))
+	mux.Handle("GET /api/v1/institutions/{id}", s.api(s.handleInstitution))
+	mux.Handle("GET /api/v1/places", s.api(s.handlePlaces))
+
+	// Anything else: 404 in the format of the surface.
+	mux.Handle("/api/", s.api(s.handleNotFound))
+	mux.Handle("/", s.page(s.handleNotFound))
+	return mux
+}
