@@ -10,19 +10,28 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"heydoctor"
+
+	"heydoctor/internal/booking"
+	"heydoctor/internal/chat"
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/kakao"
 	"heydoctor/internal/sqlstore"
+	"heydoctor/internal/triage"
 	"heydoctor/internal/web"
 )
 
 // app holds the engines built once in serve and the background loops they run.
 type app struct {
-	dir    *directory.Directory
-	kakao  http.Handler
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	dir     *directory.Directory
+	triage  *triage.Engine
+	booking *booking.Service
+	chat    *chat.Engine
+	kakao   http.Handler
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 func seedDemo(ctx context.Context, store *sqlstore.Store, log *slog.Logger) error {
@@ -33,10 +42,43 @@ func seedDemo(ctx context.Context, store *sqlstore.Store, log *slog.Logger) erro
 // their background loops.
 func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) (*app, error) {
 	a := &app{}
-	a.dir = directory.New(store, hours.NewCalendar(), log, time.Now)
+	cal := hours.NewCalendar()
+	a.dir = directory.New(store, cal, log, time.Now)
 	if err := a.dir.Refresh(ctx); err != nil {
 		return nil, fmt.Errorf("load directory: %w", err)
 	}
+	var err error
+	if a.triage, err = triage.New(); err != nil {
+		return nil, fmt.Errorf("load triage knowledge base: %w", err)
+	}
+
+	transitions := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "heydoctor_reservation_transitions_total", Help: "Reservation state changes by new status.",
+	}, []string{"status"})
+	deliveries := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "heydoctor_webhook_deliveries_total", Help: "Webhook delivery attempts by result.",
+	}, []string{"result"})
+	skill := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "heydoctor_kakao_skill_duration_seconds", Help: "Time to answer a Kakao skill request (Kakao gives up at 5 s).",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 4, 5},
+	})
+	reg.MustRegister(transitions, deliveries, skill)
+	for _, st := range []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed, heydoctor.StatusAttended,
+		heydoctor.StatusNoShow, heydoctor.StatusCancelled, heydoctor.StatusRejected} {
+		transitions.WithLabelValues(string(st))
+	}
+	for _, r := range []string{"delivered", "retry", "failed"} {
+		deliveries.WithLabelValues(r)
+	}
+
+	a.booking = booking.NewService(store, cal, time.Now, log)
+	a.booking.OnTransition = func(status string) { transitions.WithLabelValues(status).Inc() }
+	dispatcher := booking.NewDispatcher(store, nil, log, time.Now)
+	dispatcher.OnDelivery = func(result string) { deliveries.WithLabelValues(result).Inc() }
+
+	a.chat = chat.NewEngine(a.triage, a.dir, a.booking, store, cfg.BaseURL, time.Now, log)
+	a.kakao = &kakao.Handler{Secret: cfg.KakaoSecret, BotIDs: cfg.botIDs(), Responder: a.chat, Logger: log,
+		OnLatency: func(d time.Duration) { skill.Observe(d.Seconds()) }}
 	institutions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "heydoctor_directory_institutions_loaded", Help: "Institutions in the in-memory nearby index.",
 	}, func() float64 { return float64(a.dir.Len()) })
@@ -45,6 +87,8 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.goRun(func() { a.dir.Run(bg, 5*time.Second) })
+	a.goRun(func() { dispatcher.Run(bg) })
+	a.goRun(func() { sweepConversations(bg, store, log) })
 	return a, nil
 }
 
@@ -77,6 +121,9 @@ func (a *app) webConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry,
 		Kakao:     a.kakao,
 		Directory: a.dir,
 		Store:     store,
+		Triage:    a.triage,
+		Chat:      a.chat,
+		Booking:   a.booking,
 	}
 }
 
@@ -115,5 +162,22 @@ func (c *directoryCollector) Collect(ch chan<- prometheus.Metric) {
 			v = float64(t.Unix())
 		}
 		ch <- prometheus.MustNewConstMetric(c.lastDesc, prometheus.GaugeValue, v)
+	}
+}
+
+// sweepConversations deletes expired conversations (and with them any booking details
+// typed into the chat) every few minutes.
+func sweepConversations(ctx context.Context, store *sqlstore.Store, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := store.DeleteExpiredConversations(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("delete expired conversations", "err", err)
+			}
+		}
 	}
 }

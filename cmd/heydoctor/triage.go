@@ -2,12 +2,53 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"heydoctor/internal/triage"
 )
 
 func runTriage(ctx context.Context, env *environment, args []string) error {
-	return usagef("triage is not available in this build yet")
-}
-
-func runBench(ctx context.Context, env *environment, args []string) error {
-	return usagef("bench is not available in this build yet")
+	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\"")
+	asJSON := fs.Bool("json", false, "print the whole result as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if text == "" {
+		return usagef("triage needs a text, e.g. heydoctor triage \"목이 따끔하고 열이 나요\"")
+	}
+	eng, err := triage.New()
+	if err != nil {
+		return err
+	}
+	res := eng.Analyze(text)
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(env.stdout, "intent: %s\n", res.Intent)
+	if res.Level != "" {
+		fmt.Fprintf(env.stdout, "level: %s\n", res.Level)
+	}
+	for _, f := range res.RedFlags {
+		fmt.Fprintf(env.stdout, "red flag: %s (%s) ← %s\n", f.Name, f.Level, strings.Join(f.Because, ", "))
+	}
+	for i, d := range res.Departments {
+		fmt.Fprintf(env.stdout, "%d. %s %s %.2f ← %s\n", i+1, d.Name, d.Code, d.Score, strings.Join(d.Because, ", "))
+	}
+	for _, f := range res.Findings {
+		neg := ""
+		if f.Negated {
+			neg = " (없음)"
+		}
+		fmt.Fprintf(env.stdout, "finding: %s%s ← %s\n", f.Name, neg, strings.Join(f.Words, ", "))
+	}
+	if res.Question != nil {
+		fmt.Fprintf(env.stdout, "question: %s\n", res.Question.Text)
+	}
+	fmt.Fprintf(env.stdout, "\n%s\n\n%s\n", res.Answer, res.Disclaimer)
+	return nil
 }

@@ -32,6 +32,15 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/institutions", s.api(s.handleInstitutions))
 	mux.Handle("GET /api/v1/institutions/{id}", s.api(s.handleInstitution))
 	mux.Handle("GET /api/v1/places", s.api(s.handlePlaces))
+	mux.Handle("POST /api/v1/triage", s.api(s.handleTriage))
+	mux.Handle("POST /api/v1/chat", s.api(s.handleChat))
+	mux.Handle("GET /api/v1/doctors/{id}/slots", s.api(s.handleDoctorSlots))
+	mux.Handle("GET /api/v1/institutions/{id}/slots", s.api(s.handleInstitutionSlots))
+	mux.Handle("POST /api/v1/reservations", s.api(s.handleCreateReservation))
+	mux.Handle("GET /api/v1/reservations/{code}", s.api(s.handleGetReservation))
+	mux.Handle("DELETE /api/v1/reservations/{code}", s.api(s.handleCancelReservation))
+	mux.Handle("PATCH /api/v1/reservations/{code}", s.api(s.handleRescheduleReservation))
+	mux.Handle("GET /api/v1/reservations/{code}/ics", s.api(s.handleReservationICS))
 
 	// Anything else: 404 in the format of the surface.
 	mux.Handle("/api/", s.api(s.handleNotFound))

@@ -16,8 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"heydoctor"
+	"heydoctor/internal/booking"
+	"heydoctor/internal/chat"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/sqlstore"
+	"heydoctor/internal/triage"
 )
 
 // Config is what the web layer is built from; run wires it.
@@ -37,6 +40,17 @@ type Config struct {
 	Directory *directory.Directory
 	// Store is the database.
 	Store *sqlstore.Store
+	// Triage analyses symptom descriptions.
+	Triage *triage.Engine
+	// Chat answers the web chat (the same engine as KakaoTalk).
+	Chat Responder
+	// Booking takes and manages reservations.
+	Booking *booking.Service
+}
+
+// Responder answers one chat turn.
+type Responder interface {
+	Respond(ctx context.Context, in chat.Input) (chat.Reply, error)
 }
 
 // Server is HeyDoctor's HTTP server.
@@ -48,6 +62,7 @@ type Server struct {
 	handler http.Handler
 	srv     *http.Server
 	ln      net.Listener
+	limiter *loginLimiter
 }
 
 // NewServer builds the server and its routes.
@@ -65,7 +80,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: NewMetrics(cfg.Registry), pages: p}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: NewMetrics(cfg.Registry), pages: p, limiter: newLoginLimiter()}
 	s.handler = s.instrument(s.routes())
 	return s, nil
 }

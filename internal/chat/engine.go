@@ -1,0 +1,749 @@
+package chat
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"heydoctor"
+	"heydoctor/internal/booking"
+	"heydoctor/internal/directory"
+	"heydoctor/internal/hours"
+	"heydoctor/internal/nearby"
+	"heydoctor/internal/triage"
+)
+
+// Store keeps conversations.
+type Store interface {
+	GetConversation(ctx context.Context, ch heydoctor.Channel, userKey string) (*heydoctor.Conversation, error)
+	PutConversation(ctx context.Context, c *heydoctor.Conversation) error
+	ListDoctors(ctx context.Context, institutionID int64) ([]*heydoctor.Doctor, error)
+}
+
+// Booking is the part of the booking service the chat uses.
+type Booking interface {
+	DoctorSlots(ctx context.Context, doctorID int64, from, to heydoctor.Date) ([]heydoctor.Slot, error)
+	Book(ctx context.Context, req booking.BookRequest) (*heydoctor.Reservation, bool, error)
+	ListForKakao(ctx context.Context, kakaoKey string) ([]*heydoctor.Reservation, error)
+	CancelByPatient(ctx context.Context, code, phone, reason string) (*heydoctor.Reservation, error)
+}
+
+// Directory finds places.
+type Directory interface {
+	Search(q directory.Query) []directory.Result
+	Places(q string, limit int) []directory.Place
+	Get(id int64) (*heydoctor.Institution, bool)
+}
+
+// Engine is the dialogue engine. It is stateless itself: conversation state lives in the
+// store, so any replica can answer the next message.
+type Engine struct {
+	triage  *triage.Engine
+	dir     Directory
+	booking Booking
+	store   Store
+	baseURL string
+	now     func() time.Time
+	log     *slog.Logger
+	// TTL is how long an idle conversation is kept (and with it any name and phone
+	// typed during a booking).
+	TTL time.Duration
+}
+
+// NewEngine wires the engine.
+func NewEngine(t *triage.Engine, dir Directory, b Booking, store Store, baseURL string, now func() time.Time, log *slog.Logger) *Engine {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{triage: t, dir: dir, booking: b, store: store, baseURL: strings.TrimRight(baseURL, "/"), now: now, log: log, TTL: 30 * time.Minute}
+}
+
+// Input bounds.
+const (
+	maxTextRunes = 1000
+	maxChoiceLen = 64
+)
+
+// state is one conversation's memory between turns.
+type state struct {
+	Step       string   `json:"step,omitempty"`
+	Text       string   `json:"text,omitempty"` // the symptom description so far
+	Questions  []string `json:"q,omitempty"`    // appendable answers offered by the last triage question
+	Department string   `json:"dept,omitempty"`
+	Lat        float64  `json:"lat,omitempty"`
+	Lng        float64  `json:"lng,omitempty"`
+	Place      string   `json:"place,omitempty"`
+	Inst       int64    `json:"inst,omitempty"`
+	Doctor     int64    `json:"doc,omitempty"`
+	Start      int64    `json:"start,omitempty"`
+	Name       string   `json:"name,omitempty"`
+	Phone      string   `json:"phone,omitempty"`
+	Offered    []string `json:"offered,omitempty"`
+}
+
+func (s *state) hasLocation() bool { return s.Lat != 0 || s.Lng != 0 }
+
+// Steps waiting for typed input.
+const (
+	stepQuestion = "question"
+	stepLocation = "location"
+	stepName     = "name"
+	stepPhone    = "phone"
+	stepConfirm  = "confirm"
+)
+
+// Respond answers one turn. Errors are only for a broken store; the caller shows an
+// apology. Nothing the user types is logged at info level.
+func (e *Engine) Respond(ctx context.Context, in Input) (Reply, error) {
+	if in.UserKey == "" || len(in.UserKey) > 191 {
+		return Reply{}, heydoctor.FieldError("user_key", "대화 식별자가 올바르지 않아요")
+	}
+	st, err := e.load(ctx, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	if in.Location != nil && heydoctor.InKorea(in.Location.Lat, in.Location.Lng) {
+		st.Lat, st.Lng, st.Place = in.Location.Lat, in.Location.Lng, "현재 위치"
+	}
+	text := cleanText(in.Text)
+	choice := strings.TrimSpace(in.Choice)
+	if choice != "" && (len(choice) > maxChoiceLen || !offered(st, choice)) {
+		choice = "" // stale or forged: treat the tap as its text
+	}
+	if choice == "" {
+		choice = matchLabel(st, text)
+	}
+	reply, err := e.turn(ctx, in, st, text, choice)
+	if err != nil {
+		return Reply{}, err
+	}
+	st.Offered = st.Offered[:0]
+	for _, c := range reply.Choices {
+		st.Offered = append(st.Offered, c.Value)
+	}
+	for _, card := range reply.Cards {
+		for _, b := range card.Buttons {
+			if b.Kind == ButtonChoice {
+				st.Offered = append(st.Offered, b.Value)
+			}
+		}
+	}
+	if err := e.save(ctx, in, st); err != nil {
+		return Reply{}, err
+	}
+	return reply, nil
+}
+
+func (e *Engine) load(ctx context.Context, in Input) (*state, error) {
+	st := &state{}
+	c, err := e.store.GetConversation(ctx, in.Channel, in.UserKey)
+	if heydoctor.KindOf(err) == heydoctor.NotFound {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if json.Unmarshal(c.State, st) != nil {
+		return &state{}, nil // an old or damaged state: start over rather than fail
+	}
+	return st, nil
+}
+
+func (e *Engine) save(ctx context.Context, in Input, st *state) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	now := e.now()
+	return e.store.PutConversation(ctx, &heydoctor.Conversation{Channel: in.Channel, UserKey: in.UserKey, State: b, UpdatedAt: now, ExpiresAt: now.Add(e.TTL)})
+}
+
+// cleanText trims, drops control characters and invalid UTF-8, and bounds the length.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' {
+			continue
+		}
+		if n == maxTextRunes {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func offered(st *state, v string) bool {
+	for _, o := range st.Offered {
+		if o == v {
+			return true
+		}
+	}
+	// Global commands are always allowed.
+	return v == "restart" || v == "help" || v == "my"
+}
+
+// matchLabel turns a typed text that equals a command word into that command.
+func matchLabel(st *state, text string) string {
+	switch strings.TrimSpace(strings.TrimSuffix(text, "요")) {
+	case "처음으로", "처음", "다시", "다시 시작", "취소", "그만":
+		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || text != "취소" {
+			return "restart"
+		}
+	case "도움말", "사용법":
+		return "help"
+	case "내 예약", "내예약", "예약 확인":
+		return "my"
+	}
+	return ""
+}
+
+var restartChoice = Choice{Label: "처음으로", Value: "restart"}
+
+func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice string) (Reply, error) {
+	switch {
+	case choice == "restart":
+		*st = state{Lat: st.Lat, Lng: st.Lng, Place: st.Place}
+		return e.welcome(), nil
+	case choice == "help":
+		return e.help(), nil
+	case choice == "my":
+		return e.myReservations(ctx, in, st)
+	case strings.HasPrefix(choice, "q:"):
+		i, _ := strconv.Atoi(strings.TrimPrefix(choice, "q:"))
+		if i >= 0 && i < len(st.Questions) {
+			st.Text = strings.TrimSpace(st.Text + " " + st.Questions[i])
+			st.Questions = nil
+			return e.analyze(ctx, in, st, st.Text)
+		}
+	case strings.HasPrefix(choice, "dept:"):
+		if d, ok := heydoctor.LookupDepartment(strings.TrimPrefix(choice, "dept:")); ok {
+			st.Department = d.Code
+			return e.near(ctx, st)
+		}
+	case choice == "near":
+		return e.near(ctx, st)
+	case choice == "er":
+		st.Department = "er"
+		return e.near(ctx, st)
+	case strings.HasPrefix(choice, "place:"):
+		i, _ := strconv.Atoi(strings.TrimPrefix(choice, "place:"))
+		return e.pickPlace(ctx, st, i)
+	case strings.HasPrefix(choice, "book:"):
+		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "book:"), 10, 64)
+		return e.bookInstitution(ctx, st, id)
+	case strings.HasPrefix(choice, "doc:"):
+		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "doc:"), 10, 64)
+		return e.bookDoctor(ctx, st, id, "")
+	case strings.HasPrefix(choice, "day:"):
+		return e.bookDoctor(ctx, st, st.Doctor, strings.TrimPrefix(choice, "day:"))
+	case strings.HasPrefix(choice, "slot:"):
+		at, _ := strconv.ParseInt(strings.TrimPrefix(choice, "slot:"), 10, 64)
+		st.Start, st.Step = at, stepName
+		return Reply{Texts: []string{fmt.Sprintf("%s로 예약할게요. 예약하실 분의 이름을 적어 주세요.", kstTime(time.Unix(at, 0)))}, Choices: []Choice{restartChoice}}, nil
+	case choice == "confirm" && st.Step == stepConfirm:
+		return e.confirmBooking(ctx, in, st)
+	case strings.HasPrefix(choice, "cancel:"):
+		return e.cancelReservation(ctx, in, st, strings.TrimPrefix(choice, "cancel:"))
+	}
+
+	switch st.Step {
+	case stepLocation:
+		if text != "" {
+			return e.findPlace(ctx, st, text)
+		}
+	case stepName:
+		return e.takeName(st, text), nil
+	case stepPhone:
+		return e.takePhone(st, text), nil
+	}
+	if text == "" {
+		return e.help(), nil
+	}
+	if st.Step == stepQuestion && st.Text != "" && utf8.RuneCountInString(text) <= 20 {
+		// A short answer to the follow-up question adds to the description.
+		st.Text = strings.TrimSpace(st.Text + " " + text)
+		return e.analyze(ctx, in, st, st.Text)
+	}
+	st.Text = text
+	return e.analyze(ctx, in, st, text)
+}
+
+func (e *Engine) welcome() Reply {
+	return Reply{
+		Texts: []string{"안녕하세요, HeyDoctor예요. 어디가 어떻게 불편한지 평소 말투로 적어 주세요. 응급인지 먼저 살피고, 맞는 진료과와 지금 진료 중인 가까운 병원을 알려 드릴게요.\n예: \"애가 어젯밤부터 열이 39도까지 나요\""},
+		Choices: []Choice{{Label: "내과 찾기", Value: "dept:D001"}, {Label: "소아청소년과 찾기", Value: "dept:D002"},
+			{Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, {Label: "도움말", Value: "help"}},
+	}
+}
+
+func (e *Engine) help() Reply {
+	return Reply{
+		Texts: []string{"이렇게 쓸 수 있어요.\n• 증상 적기: \"목이 따끔하고 열이 나요\" → 응급 여부, 맞는 진료과, 가까운 병원\n• 질환 묻기: \"비염이란?\"\n• 병원 찾기: 진료과를 고르고 동네 이름(예: 정왕동)을 적으면 지금 진료 중인 곳을 보여 드려요\n• 예약 확인·취소: \"내 예약\"\n언제든 \"처음으로\"를 누르면 다시 시작해요.\n위급하면 바로 119에 전화하세요."},
+		Choices: []Choice{{Label: "내과 찾기", Value: "dept:D001"}, {Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, restartChoice},
+	}
+}
+
+// analyze runs triage on the description so far and answers by intent.
+func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) (Reply, error) {
+	res := e.triage.Analyze(text)
+	st.Step, st.Questions = "", nil
+	switch res.Intent {
+	case triage.IntentGreeting:
+		return e.welcome(), nil
+	case triage.IntentHelp:
+		return e.help(), nil
+	case triage.IntentMyReservations:
+		return e.myReservations(ctx, in, st)
+	case triage.IntentBooking:
+		if st.Department != "" && st.Department != "er" {
+			return e.near(ctx, st)
+		}
+		return Reply{Texts: []string{"예약을 도와드릴게요. 어느 진료과로 예약할까요? 증상을 적어 주시면 맞는 진료과를 골라 드려요."}, Choices: departmentChoices()}, nil
+	case triage.IntentEmergency:
+		return e.emergency(ctx, st, res), nil
+	case triage.IntentDiseaseInfo:
+		r := Reply{Texts: []string{res.Answer + "\n\n" + res.Disclaimer}}
+		if len(res.Departments) > 0 {
+			st.Department = res.Departments[0].Code
+			r.Choices = append(r.Choices, Choice{Label: "근처 " + res.Departments[0].Name, Value: "near"})
+		}
+		r.Choices = append(r.Choices, restartChoice)
+		return r, nil
+	case triage.IntentUnknown:
+		return Reply{Texts: []string{"죄송해요, 잘 이해하지 못했어요. 어디가 어떻게 아픈지 적어 주시겠어요?\n예: \"허리를 삐끗했는데 다리가 저려요\", \"감기란?\""}, Choices: []Choice{{Label: "도움말", Value: "help"}, restartChoice}}, nil
+	}
+	if res.Level.IsEmergency() {
+		return e.emergency(ctx, st, res), nil
+	}
+	if res.Question != nil {
+		st.Step = stepQuestion
+		r := Reply{Texts: []string{res.Question.Text}}
+		for i, c := range res.Question.Choices {
+			st.Questions = append(st.Questions, c.Append)
+			r.Choices = append(r.Choices, Choice{Label: c.Label, Value: "q:" + strconv.Itoa(i)})
+		}
+		r.Choices = append(r.Choices, restartChoice)
+		return r, nil
+	}
+	r := Reply{Texts: []string{res.Answer + "\n\n" + res.Disclaimer}}
+	for i, d := range res.Departments {
+		if i == 0 {
+			st.Department = d.Code
+			r.Choices = append(r.Choices, Choice{Label: "근처 " + d.Name + " 찾기", Value: "near"})
+			continue
+		}
+		if i < 3 {
+			r.Choices = append(r.Choices, Choice{Label: d.Name, Value: "dept:" + d.Code})
+		}
+	}
+	r.Choices = append(r.Choices, restartChoice)
+	return r, nil
+}
+
+func departmentChoices() []Choice {
+	var cs []Choice
+	for _, code := range []string{"D001", "D002", "D013", "D008", "D005", "D012", "D011", "D022"} {
+		d, _ := heydoctor.LookupDepartment(code)
+		cs = append(cs, Choice{Label: d.Name, Value: "dept:" + code})
+	}
+	return append(cs, restartChoice)
+}
+
+// emergency answers an emergency level: what to do now, no department, ER cards when the
+// location is known, crisis lines for suicidal intent.
+func (e *Engine) emergency(ctx context.Context, st *state, res triage.Result) Reply {
+	st.Department = "er"
+	r := Reply{Texts: []string{res.Answer + "\n\n" + res.Disclaimer}}
+	if res.Crisis {
+		r.Cards = []Card{{Title: "지금 바로 이야기할 수 있는 곳", Description: "자살예방상담전화 109, 정신건강위기상담 1577-0199, 청소년 1388. 24시간 연결돼요.",
+			Buttons: []Button{{Label: "109 전화", Kind: ButtonPhone, Value: "109"}, {Label: "1577-0199 전화", Kind: ButtonPhone, Value: "15770199"}, {Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}}
+		r.Choices = []Choice{restartChoice}
+		return r
+	}
+	r.Cards = []Card{{Title: "119에 전화하기", Description: "구급대가 가장 빠르게 도와줄 수 있어요.", Buttons: []Button{{Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}}
+	if st.hasLocation() {
+		r.Cards = append(r.Cards, e.institutionCards(st, e.dir.Search(directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 20000, EROnly: true, Limit: 5}}))...)
+	} else {
+		r.Choices = append(r.Choices, Choice{Label: "근처 응급실 찾기", Value: "er"})
+	}
+	r.Choices = append(r.Choices, restartChoice)
+	return r
+}
+
+// near shows open places of the chosen department around the user, asking where first.
+func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
+	if !st.hasLocation() {
+		st.Step = stepLocation
+		return Reply{Texts: []string{"어디 근처에서 찾을까요? 동네나 역, 구 이름을 적어 주세요. (예: 정왕동, 강남구, 시흥시)"}, Choices: []Choice{restartChoice}}, nil
+	}
+	st.Step = ""
+	q := directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 5000, Limit: 5}}
+	label := "병원"
+	if st.Department == "er" {
+		q.EROnly, q.RadiusM, label = true, 20000, "응급실"
+	} else if st.Department != "" {
+		q.Departments = []string{st.Department}
+		if d, ok := heydoctor.LookupDepartment(st.Department); ok {
+			label = d.Name
+		}
+	}
+	open := q
+	open.OpenAt = e.now()
+	results := e.dir.Search(open)
+	intro := fmt.Sprintf("%s 근처에서 지금 진료 중인 %s예요.", st.Place, josa(label, "이", ""))
+	if len(results) == 0 {
+		results = e.dir.Search(q)
+		intro = fmt.Sprintf("%s 근처에서 지금 진료 중으로 확인된 %s 없어요. 가까운 곳을 보여 드릴게요. 진료 여부는 전화로 확인해 주세요.", st.Place, josa(label, "은", "는"))
+	}
+	if len(results) == 0 {
+		return Reply{Texts: []string{fmt.Sprintf("%s 근처 5km 안에서 %s 찾지 못했어요. 다른 동네 이름을 적어 주세요.", st.Place, josa(label, "을", "를"))},
+			Choices: []Choice{{Label: "다른 동네", Value: "place:-1"}, restartChoice}}, nil
+	}
+	r := Reply{Texts: []string{intro + "\n진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요."}, Cards: e.institutionCards(st, results)}
+	r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
+	return r, nil
+}
+
+func (e *Engine) institutionCards(st *state, results []directory.Result) []Card {
+	var cards []Card
+	for _, res := range results {
+		in := res.Institution
+		title := in.Name
+		if in.Demo {
+			title += " (데모)"
+		}
+		desc := fmt.Sprintf("%s · %s\n%s", formatDistance(res.DistanceM), statusText(in, res.Status), in.Address)
+		c := Card{Title: title, Description: desc}
+		if in.Phone != "" {
+			c.Buttons = append(c.Buttons, Button{Label: "전화", Kind: ButtonPhone, Value: in.Phone})
+		}
+		if in.Onboarded {
+			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: "book:" + strconv.FormatInt(in.ID, 10)})
+		}
+		c.Buttons = append(c.Buttons, Button{Label: "지도", Kind: ButtonLink, Value: "https://map.kakao.com/link/map/" + url.PathEscape(in.Name) + "," +
+			strconv.FormatFloat(in.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(in.Lng, 'f', 6, 64)})
+		if len(c.Buttons) < 3 && e.baseURL != "" {
+			c.Buttons = append(c.Buttons, Button{Label: "자세히", Kind: ButtonLink, Value: e.baseURL + "/hospitals/" + strconv.FormatInt(in.ID, 10)})
+		}
+		cards = append(cards, c)
+	}
+	return cards
+}
+
+func formatDistance(m float64) string {
+	if m < 1000 {
+		return fmt.Sprintf("%.0fm", m)
+	}
+	return fmt.Sprintf("%.1fkm", m/1000)
+}
+
+func statusText(in *heydoctor.Institution, s hours.Status) string {
+	label := s.State.LabelFor(in.Kind)
+	switch {
+	case s.State == hours.Open && !s.ClosesAt.IsZero():
+		return label + " · " + s.ClosesAt.In(heydoctor.KST).Format("15:04") + "까지"
+	case s.State == hours.Closed && !s.OpensAt.IsZero():
+		return label + " · " + kstTime(s.OpensAt) + " 시작"
+	}
+	return label
+}
+
+func kstTime(t time.Time) string {
+	t = t.In(heydoctor.KST)
+	return fmt.Sprintf("%d월 %d일(%s) %s", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday())), t.Format("15:04"))
+}
+
+// findPlace turns a typed place name into a location, offering candidates when several match.
+func (e *Engine) findPlace(ctx context.Context, st *state, text string) (Reply, error) {
+	places := e.dir.Places(text, 5)
+	if len(places) == 0 {
+		return Reply{Texts: []string{fmt.Sprintf("'%s'(을)를 찾지 못했어요. 동이나 구 이름으로 다시 적어 주세요. (예: 정왕동, 강남구)", truncate(text, 20))}, Choices: []Choice{restartChoice}}, nil
+	}
+	if len(places) == 1 || fold(places[0].Name) == fold(text) {
+		st.Lat, st.Lng, st.Place = places[0].Lat, places[0].Lng, places[0].Name
+		return e.near(ctx, st)
+	}
+	st.Questions = nil
+	r := Reply{Texts: []string{"어느 곳인가요?"}}
+	for i, p := range places {
+		st.Questions = append(st.Questions, fmt.Sprintf("%s|%f|%f", p.Name, p.Lat, p.Lng))
+		r.Choices = append(r.Choices, Choice{Label: truncate(p.Name, 14), Value: "place:" + strconv.Itoa(i)})
+	}
+	r.Choices = append(r.Choices, restartChoice)
+	return r, nil
+}
+
+func (e *Engine) pickPlace(ctx context.Context, st *state, i int) (Reply, error) {
+	if i < 0 || i >= len(st.Questions) {
+		st.Lat, st.Lng, st.Place, st.Questions = 0, 0, "", nil
+		return e.near(ctx, st)
+	}
+	parts := strings.Split(st.Questions[i], "|")
+	if len(parts) == 3 {
+		st.Place = parts[0]
+		st.Lat, _ = strconv.ParseFloat(parts[1], 64)
+		st.Lng, _ = strconv.ParseFloat(parts[2], 64)
+	}
+	st.Questions = nil
+	return e.near(ctx, st)
+}
+
+func fold(s string) string { return strings.ReplaceAll(strings.ToLower(s), " ", "") }
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// bookInstitution starts a booking at an onboarded institution: pick a doctor or room.
+func (e *Engine) bookInstitution(ctx context.Context, st *state, id int64) (Reply, error) {
+	in, ok := e.dir.Get(id)
+	if !ok || !in.Onboarded {
+		return Reply{Texts: []string{"이 병원은 아직 HeyDoctor 예약을 받지 않아요. 전화로 문의해 주세요."}, Choices: []Choice{restartChoice}}, nil
+	}
+	doctors, err := e.store.ListDoctors(ctx, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	st.Inst = id
+	r := Reply{Texts: []string{in.Name + " 예약이에요. 진료실을 골라 주세요."}}
+	for _, d := range doctors {
+		if !d.Active {
+			continue
+		}
+		if st.Department != "" && d.Department != st.Department && len(doctors) > 1 && hasDept(doctors, st.Department) {
+			continue
+		}
+		r.Choices = append(r.Choices, Choice{Label: truncate(d.Name, 14), Value: "doc:" + strconv.FormatInt(d.ID, 10)})
+		if len(r.Choices) == 9 {
+			break
+		}
+	}
+	if len(r.Choices) == 0 {
+		r.Texts = []string{"지금 예약을 받는 진료실이 없어요. 전화로 문의해 주세요."}
+	}
+	r.Choices = append(r.Choices, restartChoice)
+	return r, nil
+}
+
+func hasDept(ds []*heydoctor.Doctor, code string) bool {
+	for _, d := range ds {
+		if d.Active && d.Department == code {
+			return true
+		}
+	}
+	return false
+}
+
+// bookDoctor offers days with free slots, or the free slots of one day.
+func (e *Engine) bookDoctor(ctx context.Context, st *state, doctorID int64, day string) (Reply, error) {
+	st.Doctor = doctorID
+	today := heydoctor.DateOf(e.now())
+	if day == "" {
+		slots, err := e.booking.DoctorSlots(ctx, doctorID, today, today.AddDays(13))
+		if err != nil {
+			return e.bookingError(err), nil
+		}
+		r := Reply{Texts: []string{"언제가 좋으세요? 예약 가능한 날이에요."}}
+		seen := map[heydoctor.Date]bool{}
+		for _, s := range slots {
+			d := heydoctor.DateOf(s.Start)
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			t := d.Time()
+			r.Choices = append(r.Choices, Choice{Label: fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday()))), Value: "day:" + string(d)})
+			if len(r.Choices) == 9 {
+				break
+			}
+		}
+		if len(r.Choices) == 0 {
+			r.Texts = []string{"앞으로 2주 동안 예약 가능한 시간이 없어요. 병원에 전화로 문의해 주세요."}
+		}
+		r.Choices = append(r.Choices, restartChoice)
+		return r, nil
+	}
+	d, err := heydoctor.ParseDate(day)
+	if err != nil {
+		return e.bookDoctor(ctx, st, doctorID, "")
+	}
+	slots, err := e.booking.DoctorSlots(ctx, doctorID, d, d)
+	if err != nil {
+		return e.bookingError(err), nil
+	}
+	r := Reply{Texts: []string{fmt.Sprintf("%s 예약 가능한 시간이에요.", kstTime(d.Time())[:strings.Index(kstTime(d.Time()), ")")+1])}}
+	for _, s := range slots {
+		r.Choices = append(r.Choices, Choice{Label: s.Start.In(heydoctor.KST).Format("15:04"), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
+		if len(r.Choices) == 8 {
+			break
+		}
+	}
+	if len(r.Choices) == 0 {
+		r.Texts = []string{"그날은 남은 시간이 없어요. 다른 날을 골라 주세요."}
+	}
+	r.Choices = append(r.Choices, Choice{Label: "다른 날", Value: "doc:" + strconv.FormatInt(doctorID, 10)}, restartChoice)
+	return r, nil
+}
+
+func (e *Engine) takeName(st *state, text string) Reply {
+	name := strings.TrimSpace(text)
+	if n := utf8.RuneCountInString(name); n < 1 || n > 30 || strings.ContainsAny(name, "0123456789") {
+		return Reply{Texts: []string{"이름을 다시 적어 주세요. (숫자 없이 30자 이내)"}, Choices: []Choice{restartChoice}}
+	}
+	st.Name, st.Step = name, stepPhone
+	return Reply{Texts: []string{"연락받을 휴대전화 번호를 적어 주세요. (예: 010-1234-5678)\n주민등록번호는 받지 않아요."}, Choices: []Choice{restartChoice}}
+}
+
+func (e *Engine) takePhone(st *state, text string) Reply {
+	phone, err := booking.NormalizePhone(text)
+	if err != nil {
+		return Reply{Texts: []string{"전화번호를 확인해 주세요. (예: 010-1234-5678)"}, Choices: []Choice{restartChoice}}
+	}
+	st.Phone, st.Step = phone, stepConfirm
+	inst := ""
+	if in, ok := e.dir.Get(st.Inst); ok {
+		inst = in.Name
+	}
+	return Reply{
+		Texts:   []string{fmt.Sprintf("이대로 예약할까요?\n• %s\n• %s\n• %s님, %s", inst, kstTime(time.Unix(st.Start, 0)), st.Name, booking.FormatPhone(phone))},
+		Choices: []Choice{{Label: "예약하기", Value: "confirm"}, restartChoice},
+	}
+}
+
+func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply, error) {
+	kakaoKey := ""
+	if in.Channel == heydoctor.ChannelKakao {
+		kakaoKey = in.UserKey
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%d|%d|%s", in.Channel, in.UserKey, st.Doctor, st.Start, st.Phone)))
+	req := booking.BookRequest{DoctorID: st.Doctor, Start: time.Unix(st.Start, 0).UTC(), Name: st.Name, Phone: st.Phone, KakaoKey: kakaoKey,
+		IdempotencyKey: "chat-" + hex.EncodeToString(sum[:12]), Channel: in.Channel}
+	r, _, err := e.booking.Book(ctx, req)
+	st.Name, st.Phone, st.Step = "", "", "" // never keep personal details longer than the booking needs
+	if err != nil {
+		var ce *booking.ConflictError
+		if errors.As(err, &ce) {
+			rep := Reply{Texts: []string{"아쉽게도 방금 다른 분이 그 시간을 예약했어요. 다른 시간을 골라 주세요."}}
+			for _, s := range ce.Alternatives {
+				rep.Choices = append(rep.Choices, Choice{Label: kstShort(s.Start), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
+			}
+			rep.Choices = append(rep.Choices, restartChoice)
+			return rep, nil
+		}
+		return e.bookingError(err), nil
+	}
+	status := "예약을 요청했어요. 병원에서 확인하면 확정돼요."
+	if r.Status == heydoctor.StatusConfirmed {
+		status = "예약이 확정됐어요."
+	}
+	text := fmt.Sprintf("%s\n예약번호: %s\n%s\n예약번호와 전화번호로 확인하거나 취소할 수 있어요.", status, r.Code, kstTime(r.Start))
+	rep := Reply{Texts: []string{text}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}
+	if e.baseURL != "" {
+		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: e.baseURL + "/reservations/lookup"}}}}
+	}
+	return rep, nil
+}
+
+func kstShort(t time.Time) string {
+	t = t.In(heydoctor.KST)
+	return fmt.Sprintf("%d/%d %s", t.Month(), t.Day(), t.Format("15:04"))
+}
+
+// bookingError explains a refused booking step in the user's words.
+func (e *Engine) bookingError(err error) Reply {
+	switch heydoctor.KindOf(err) {
+	case heydoctor.Invalid, heydoctor.NotFound, heydoctor.Conflict, heydoctor.Forbidden:
+		return Reply{Texts: []string{heydoctor.MessageOf(err)}, Choices: []Choice{restartChoice}}
+	}
+	e.log.Error("chat booking step failed", "err", err)
+	return Reply{Texts: []string{"예약 처리 중 문제가 생겼어요. 잠시 후 다시 시도해 주세요."}, Choices: []Choice{restartChoice}}
+}
+
+// myReservations lists upcoming bookings made from KakaoTalk; the web asks for the code.
+func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply, error) {
+	st.Step = ""
+	if in.Channel != heydoctor.ChannelKakao {
+		r := Reply{Texts: []string{"예약번호와 전화번호로 예약을 확인하거나 취소할 수 있어요."}, Choices: []Choice{restartChoice}}
+		if e.baseURL != "" {
+			r.Cards = []Card{{Title: "내 예약 확인", Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: e.baseURL + "/reservations/lookup"}}}}
+		}
+		return r, nil
+	}
+	list, err := e.booking.ListForKakao(ctx, in.UserKey)
+	if err != nil {
+		return e.bookingError(err), nil
+	}
+	if len(list) == 0 {
+		return Reply{Texts: []string{"카카오톡으로 한 예약 중 다가오는 예약이 없어요."}, Choices: []Choice{restartChoice}}, nil
+	}
+	r := Reply{Texts: []string{"다가오는 예약이에요."}}
+	for _, res := range list {
+		title := res.Code
+		if in, ok := e.dir.Get(res.InstitutionID); ok {
+			title = in.Name
+		}
+		desc := kstTime(res.Start) + " · " + statusWord(res.Status)
+		if res.Doctor != nil {
+			desc += "\n" + res.Doctor.Name
+		}
+		desc += "\n예약번호 " + res.Code
+		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: "cancel:" + res.Code}}})
+	}
+	r.Choices = []Choice{restartChoice}
+	return r, nil
+}
+
+func statusWord(s heydoctor.ReservationStatus) string {
+	switch s {
+	case heydoctor.StatusRequested:
+		return "확인 대기"
+	case heydoctor.StatusConfirmed:
+		return "확정"
+	case heydoctor.StatusAttended:
+		return "방문 완료"
+	case heydoctor.StatusNoShow:
+		return "미방문"
+	case heydoctor.StatusCancelled:
+		return "취소됨"
+	case heydoctor.StatusRejected:
+		return "병원에서 거절"
+	}
+	return string(s)
+}
+
+func (e *Engine) cancelReservation(ctx context.Context, in Input, st *state, code string) (Reply, error) {
+	if in.Channel != heydoctor.ChannelKakao {
+		return e.myReservations(ctx, in, st)
+	}
+	list, err := e.booking.ListForKakao(ctx, in.UserKey)
+	if err != nil {
+		return e.bookingError(err), nil
+	}
+	for _, res := range list {
+		if res.Code == code && res.Patient != nil {
+			if _, err := e.booking.CancelByPatient(ctx, code, res.Patient.Phone, "카카오톡에서 취소"); err != nil {
+				return e.bookingError(err), nil
+			}
+			return Reply{Texts: []string{fmt.Sprintf("예약(%s, %s)을 취소했어요.", code, kstTime(res.Start))}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+		}
+	}
+	return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"heydoctor"
+	"heydoctor/internal/sqlstore"
+)
+
+// Staff sessions.
+const (
+	sessionCookie = "hd_staff"
+	sessionTTL    = 12 * time.Hour
+)
+
+type staffKey struct{}
+
+type staffSession struct {
+	staff *heydoctor.Staff
+	csrf  string
+}
+
+// currentStaff returns the logged-in account of a console request.
+func currentStaff(ctx context.Context) (*heydoctor.Staff, string) {
+	s, _ := ctx.Value(staffKey{}).(*staffSession)
+	if s == nil {
+		return nil, ""
+	}
+	return s.staff, s.csrf
+}
+
+func hashToken(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// isHTTPS tells whether the client reached us over HTTPS (directly or via a trusted proxy).
+func (s *Server) isHTTPS(r *http.Request) bool {
+	_, https := resolveClient(r, s.cfg.TrustedProxies)
+	return https
+}
+
+// requireStaff lets a request through only with a live session; pages go to the login
+// form (and come back after it), the console API answers 401. Unsafe methods must carry
+// the session's CSRF token (form field csrf or header X-CSRF-Token) and a same-origin Origin.
+func (s *Server) requireStaff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		var se *sqlstore.Session
+		var st *heydoctor.Staff
+		if err == nil && len(c.Value) == 64 {
+			se, st, err = s.cfg.Store.FindSession(r.Context(), hashToken(c.Value))
+		} else {
+			err = heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요")
+		}
+		if err != nil {
+			if heydoctor.KindOf(err) != heydoctor.Unauthorized {
+				s.writeError(w, r, err)
+				return
+			}
+			if isAPI(r) || r.Method != http.MethodGet {
+				s.writeError(w, r, heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요. 다시 로그인해 주세요."))
+				return
+			}
+			http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !sameOrigin(r) {
+				s.writeError(w, r, heydoctor.Errorf(heydoctor.Forbidden, "다른 사이트에서 온 요청은 받지 않아요"))
+				return
+			}
+			token := r.Header.Get("X-CSRF-Token")
+			if token == "" {
+				token = r.PostFormValue("csrf")
+			}
+			if subtle.ConstantTimeCompare([]byte(token), []byte(se.CSRF)) != 1 {
+				s.writeError(w, r, heydoctor.Errorf(heydoctor.Forbidden, "보안 토큰이 맞지 않아요. 페이지를 새로고침해 주세요."))
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		ctx := context.WithValue(r.Context(), staffKey{}, &staffSession{staff: st, csrf: se.CSRF})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sameOrigin accepts requests whose Origin (or Referer) is this host; browsers always send
+// Origin on cross-site POSTs, so a missing one means a same-site form or a non-browser.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	if origin == "" || origin == "null" {
+		return origin == ""
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
+// loginLimiter allows a few failed logins per client address and per login name in a
+// window, so passwords cannot be guessed quickly. It is per process: with several
+// replicas the effective limit is multiplied by their number, still far too slow to guess.
+type loginLimiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	fails  map[string][]time.Time
+}
+
+func newLoginLimiter() *loginLimiter {
+	return &loginLimiter{max: 5, window: 15 * time.Minute, fails: map[string][]time.Time{}}
+}
+
+func (l *loginLimiter) blocked(now time.Time, keys ...string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		recent := l.fails[k][:0]
+		for _, t := range l.fails[k] {
+			if now.Sub(t) < l.window {
+				recent = append(recent, t)
+			}
+		}
+		l.fails[k] = recent
+		if len(recent) >= l.max {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loginLimiter) fail(now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.fails) > 100000 {
+		l.fails = map[string][]time.Time{} // bound memory under a flood of names
+	}
+	for _, k := range keys {
+		l.fails[k] = append(l.fails[k], now)
+	}
+}
+
+func (l *loginLimiter) reset(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		delete(l.fails, k)
+	}
+}
+
+// login checks credentials and opens a session; it returns the cookie to set.
+func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, error) {
+	now := s.cfg.Now()
+	keys := []string{"ip:" + clientIP(r), "login:" + strings.ToLower(login)}
+	if s.limiter.blocked(now, keys...) {
+		return nil, heydoctor.Errorf(heydoctor.TooMany, "로그인 시도가 너무 많아요. 15분 뒤에 다시 시도해 주세요.")
+	}
+	st, err := s.cfg.Store.FindStaffByLogin(r.Context(), login)
+	if err != nil && heydoctor.KindOf(err) != heydoctor.NotFound {
+		return nil, err
+	}
+	hash := ""
+	if st != nil && !st.Disabled {
+		hash = st.PasswordHash
+	}
+	if !checkPassword(hash, password) {
+		s.limiter.fail(now, keys...)
+		return nil, heydoctor.FieldError("password", "아이디 또는 비밀번호가 맞지 않아요")
+	}
+	s.limiter.reset(keys[1])
+	token := randomToken()
+	se := &sqlstore.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomToken()[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	if err := s.cfg.Store.CreateSession(r.Context(), se); err != nil {
+		return nil, err
+	}
+	s.log.Info("staff login", "staff_id", st.ID, "institution_id", st.InstitutionID)
+	return &http.Cookie{Name: sessionCookie, Value: token, Path: "/console", MaxAge: int(sessionTTL.Seconds()),
+		HttpOnly: true, Secure: s.isHTTPS(r), SameSite: http.SameSiteStrictMode}, nil
+}
+
+// safeNext keeps post-login redirects on this site's console.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/console") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/console"
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+
+	"heydoctor"
+	"heydoctor/internal/hours"
+)
+
+type siteClosure struct {
+	Date, Text, Note string
+}
+
+type siteDoctor struct {
+	ID               int64
+	Name, Department string
+	IsRoom, Demo     bool
+}
+
+type siteInstitutionPage struct {
+	In          *heydoctor.Institution
+	KindName    string
+	Badge       siteBadge
+	Week        []dayHoursJSON
+	HoursKnown  bool
+	Closures    []siteClosure
+	Departments []string
+	Tel, ERTel  string
+	KakaoMap    string
+	NaverMap    string
+	Doctors     []siteDoctor
+}
+
+// handleSiteInstitution is one place's page: status now, the week's hours with today
+// marked, upcoming changed days, departments, where it is and how to call or book.
+func (s *Server) handleSiteInstitution(w http.ResponseWriter, r *http.Request) error {
+	in, err := s.findInstitution(r)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	p := &siteInstitutionPage{
+		In: in, KindName: siteKindName(in.Kind),
+		Badge:       siteBadgeFor(s.cfg.Directory.Status(in, now), in.Kind, now),
+		Week:        weekRows(in.Hours, s.todayIndex(now)),
+		HoursKnown:  in.Hours.Known(),
+		Departments: departmentNames(in.Departments),
+		Tel:         siteTel(in.Phone), ERTel: siteTel(in.ERPhone),
+		KakaoMap: siteKakaoMapURL(in), NaverMap: siteNaverMapURL(in),
+	}
+	today := heydoctor.DateOf(now)
+	for _, c := range s.cfg.Directory.Closures(in.ID) {
+		if c.Date < today {
+			continue
+		}
+		text := "휴진"
+		if !c.Hours.IsZero() {
+			text = hours.FormatSpan(c.Hours)
+		}
+		p.Closures = append(p.Closures, siteClosure{Date: siteDateLabel(c.Date), Text: text, Note: c.Note})
+	}
+	if in.Onboarded {
+		doctors, err := s.cfg.Store.ListDoctors(r.Context(), in.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range doctors {
+			if !d.Active {
+				continue
+			}
+			sd := siteDoctor{ID: d.ID, Name: d.Name, IsRoom: d.IsRoom, Demo: d.Demo || in.Demo}
+			if dep, ok := heydoctor.LookupDepartment(d.Department); ok {
+				sd.Department = dep.Name
+			}
+			p.Doctors = append(p.Doctors, sd)
+		}
+	}
+	return s.render(w, r, http.StatusOK, "site_institution", in.Name, p)
+}
