@@ -181,3 +181,5 @@ func sweepConversations(ctx context.Context, store *sqlstore.Store, log *slog.Lo
 		}
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -404,7 +404,7 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 	open := q
 	open.OpenAt = e.now()
 	results := e.dir.Search(open)
-	intro := fmt.Sprintf("%s 근처에서 지금 진료 중인 %s예요.", st.Place, josa(label, "이", ""))
+	intro := fmt.Sprintf("%s 근처에서 지금 진료 중인 %s", st.Place, josa(label, "이에요.", "예요."))
 	if len(results) == 0 {
 		results = e.dir.Search(q)
 		intro = fmt.Sprintf("%s 근처에서 지금 진료 중으로 확인된 %s 없어요. 가까운 곳을 보여 드릴게요. 진료 여부는 전화로 확인해 주세요.", st.Place, josa(label, "은", "는"))

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"heydoctor/internal/kakao"
+	"heydoctor/internal/sqlstore"
+	"heydoctor/internal/sqlstore/storetest"
+)
+
+// lockedBuffer collects output from run and tells when the server announced its address.
+type lockedBuffer struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	addr chan string
+}
+
+var listenRE = regexp.MustCompile(`listening on (https?://\S+)`)
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	if m := listenRE.FindSubmatch(b.buf.Bytes()); m != nil && b.addr != nil {
+		b.addr <- string(m[1])
+		b.addr = nil
+	}
+	return len(p), nil
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// startServer calls run on :0 and returns the base URL once /readyz answers 200.
+func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &lockedBuffer{addr: make(chan string, 1)}
+	stderr := &lockedBuffer{}
+	done := make(chan error, 1)
+	args := append([]string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", dsn}, extra...)
+	go func() { done <- run(ctx, args, env(nil), strings.NewReader(""), stdout, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("run did not shut down within 20s")
+		}
+	})
+	var base string
+	select {
+	case base = <-stdout.addr:
+	case err := <-done:
+		t.Fatalf("run exited early: %v\n%s", err, stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("server did not announce its address\n%s", stderr.String())
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, stderr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz never became ready: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, http.Header, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	dbs := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "heydoctor.db") },
+		"mysql":  func(t *testing.T) string { return storetest.MySQLDSN(t) },
+	}
+	for name, dsn := range dbs {
+		t.Run(name, func(t *testing.T) {
+			base, logs := startServer(t, dsn(t))
+
+			code, hdr, body := get(t, base+"/")
+			if code != 200 || !strings.Contains(body, "HeyDoctor") || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+				t.Errorf("GET / = %d %q", code, hdr.Get("Content-Type"))
+			}
+			code, _, body = get(t, base+"/api/v1/institutions?lat=37.34&lng=126.7335&limit=5")
+			var list struct {
+				Items []struct {
+					Name      string `json:"name"`
+					DistanceM int    `json:"distance_m"`
+				} `json:"items"`
+			}
+			if code != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Items) != 5 {
+				t.Errorf("nearby search = %d %s", code, body)
+			}
+			code, hdr, body = get(t, base+"/api/v1/does-not-exist")
+			if code != 404 || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") || !strings.Contains(body, `"not_found"`) {
+				t.Errorf("API 404 = %d %q %s", code, hdr.Get("Content-Type"), body)
+			}
+			code, hdr, _ = get(t, base+"/no/such/page")
+			if code != 404 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+				t.Errorf("page 404 = %d %q", code, hdr.Get("Content-Type"))
+			}
+			code, body = post(t, base+"/api/v1/triage", `{"text": 5}`)
+			if code != 400 || !strings.Contains(body, `"field":"text"`) {
+				t.Errorf("malformed JSON = %d %s", code, body)
+			}
+			code, body = post(t, base+"/api/v1/triage", `{"text":"`+strings.Repeat("가", 70000)+`"}`)
+			if code != 413 {
+				t.Errorf("oversized body = %d %s", code, body[:min(len(body), 200)])
+			}
+
+			sample, err := os.ReadFile("testdata/kakao_request.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, body = post(t, base+"/kakao/skill", string(sample))
+			var resp kakao.Response
+			if code != 200 || json.Unmarshal([]byte(body), &resp) != nil || kakao.Validate(resp) != nil {
+				t.Errorf("kakao skill = %d %s (validate: %v)", code, body, kakao.Validate(resp))
+			}
+
+			code, _, body = get(t, base+"/metrics")
+			for _, want := range []string{"heydoctor_http_requests_total", "heydoctor_http_request_duration_seconds_bucket", "go_goroutines",
+				"process_resident_memory_bytes", "go_sql_open_connections", "heydoctor_kakao_skill_duration_seconds_bucket",
+				`route="GET /api/v1/institutions"`, "heydoctor_directory_institutions"} {
+				if code != 200 || !strings.Contains(body, want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
+			if strings.Contains(body, `route="/no/such/page"`) {
+				t.Error("metrics are labelled by raw path")
+			}
+			if strings.Contains(logs.String(), "level=ERROR") {
+				t.Errorf("errors logged:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func runCmd(t *testing.T, vars map[string]string, args ...string) (error, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), append([]string{"heydoctor"}, args...), env(vars), strings.NewReader(""), &stdout, &stderr)
+	return err, stdout.String(), stderr.String()
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"bad seed", map[string]string{"HEYDOCTOR_SEED": "lots"}, []string{"serve"}, "HEYDOCTOR_SEED"},
+		{"bad db scheme", map[string]string{"HEYDOCTOR_DB": "postgres://x/y"}, []string{"serve"}, "HEYDOCTOR_DB"},
+		{"bad proxies", map[string]string{"HEYDOCTOR_TRUSTED_PROXIES": "10.0.0.0/99"}, []string{"serve"}, "HEYDOCTOR_TRUSTED_PROXIES"},
+		{"cert without key", map[string]string{"HEYDOCTOR_TLS_CERT": "a.pem"}, []string{"serve"}, "HEYDOCTOR_TLS_CERT"},
+		{"bad base url", map[string]string{"HEYDOCTOR_BASE_URL": "example.com"}, []string{"serve"}, "HEYDOCTOR_BASE_URL"},
+		{"unknown flag", nil, []string{"serve", "--nope"}, "nope"},
+		{"unknown command", nil, []string{"frobnicate"}, "frobnicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err, _, _ := runCmd(t, tt.vars, tt.args...)
+			var stderr bytes.Buffer
+			if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestPrintConfigRedactsSecrets(t *testing.T) {
+	err, out, _ := runCmd(t, map[string]string{"HEYDOCTOR_KAKAO_SECRET": "s3cret", "HEYDOCTOR_DB": "mysql://root:pw@tcp(db:3306)/heydoctor"}, "serve", "--print-config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "s3cret") || strings.Contains(out, ":pw@") || !strings.Contains(out, "HEYDOCTOR_KAKAO_SECRET=<redacted>") {
+		t.Errorf("print-config leaks or misses secrets:\n%s", out)
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(path, []byte("from-file\n"), 0o600)
+	fs := newFlagSet(&environment{stderr: io.Discard}, "x", "x")
+	cfg, validate := bindConfig(fs, env(map[string]string{"HEYDOCTOR_KAKAO_SECRET_FILE": path}))
+	if err := validate(); err != nil || cfg.KakaoSecret != "from-file" {
+		t.Errorf("secret from file = %q, %v", cfg.KakaoSecret, err)
+	}
+}
+
+func TestUnreachableDatabase(t *testing.T) {
+	err, _, _ := runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", "mysql://root:@tcp(127.0.0.1:1)/heydoctor?timeout=1s")
+	var stderr bytes.Buffer
+	if code := exitCode(err, &stderr); code != 1 || !strings.Contains(stderr.String(), "unreachable") {
+		t.Errorf("exit %d %q; want 1 and a clear message", code, stderr.String())
+	}
+	err, _, _ = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
+	if err == nil {
+		t.Error("a database in a missing directory started")
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "future.db")
+	s, err := sqlstore.Open(context.Background(), path, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	err, _, _ = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", path)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("serve on a newer schema: %v", err)
+	}
+}
+
+func TestSubcommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "h.db")
+	if err, out, _ := runCmd(t, nil, "version"); err != nil || !strings.Contains(out, "heydoctor") {
+		t.Errorf("version: %v %q", err, out)
+	}
+	if err, out, _ := runCmd(t, nil, "migrate", "--db", db); err != nil || !strings.Contains(out, "schema version") {
+		t.Errorf("migrate: %v %q", err, out)
+	}
+	if err, out, _ := runCmd(t, nil, "--help"); err != nil || !strings.Contains(out, "Commands:") {
+		t.Errorf("--help: %v %q", err, out)
+	}
+	for _, sub := range []string{"serve", "migrate", "import", "triage", "backup", "version"} {
+		err, _, stderr := runCmd(t, nil, sub, "--help")
+		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "Usage: heydoctor "+sub) {
+			t.Errorf("%s --help: %v %q", sub, err, stderr)
+		}
+	}
+	err, out, _ := runCmd(t, nil, "triage", "가슴이 쥐어짜듯 아프고 식은땀이 나")
+	if err != nil || !strings.Contains(out, "emergency_119") {
+		t.Errorf("triage: %v\n%s", err, out)
+	}
+	if err, out, _ := runCmd(t, nil, "backup", "--db", db, filepath.Join(dir, "copy.db")); err != nil || !strings.Contains(out, "backed up") {
+		t.Errorf("backup: %v %q", err, out)
+	}
+}
+
+func TestStaffAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	if err, _, _ := runCmd(t, nil, "migrate", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(context.Background(), s, discardLogger()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var stdout, stderr bytes.Buffer
+	args := []string{"heydoctor", "staff", "add", "--db", db, "--institution", "1", "--login", "desk1", "--role", "admin"}
+	err = run(context.Background(), args, env(nil), strings.NewReader("correct horse battery\n"), &stdout, &stderr)
+	if err != nil || !strings.Contains(stdout.String(), "desk1") {
+		t.Fatalf("staff add: %v %s %s", err, stdout.String(), stderr.String())
+	}
+	err = run(context.Background(), args, env(nil), strings.NewReader("short\n"), &stdout, &stderr)
+	if exitCode(err, io.Discard) != 2 {
+		t.Errorf("a short password was accepted: %v", err)
+	}
+	if err, out, _ := runCmd(t, nil, "staff", "list", "--db", db); err != nil || !strings.Contains(out, "desk1") || strings.Contains(out, "$2a$") {
+		t.Errorf("staff list: %v %q", err, out)
+	}
+	fmt.Fprint(io.Discard, stderr.String())
+}
