@@ -42,6 +42,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PATCH /api/v1/reservations/{code}", s.api(s.handleRescheduleReservation))
 	mux.Handle("GET /api/v1/reservations/{code}/ics", s.api(s.handleReservationICS))
 
+	// The public website (site_routes.go) and the staff console (console.go).
+	s.siteRoutes(mux)
+	s.consoleRoutes(mux)
+
 	// Anything else: 404 in the format of the surface.
 	mux.Handle("/api/", s.api(s.handleNotFound))
 	mux.Handle("/", s.page(s.handleNotFound))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,7 +71,7 @@ type siteResult struct {
 	ID                 int64
 	Name, TypeName     string
 	Address, Phone     string
-	Tel                string
+	Tel                template.URL
 	Distance           string
 	Badge              siteBadge
 	Departments        string

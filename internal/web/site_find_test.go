@@ -36,7 +36,7 @@ func TestSitePages(t *testing.T) {
 		{"place lookup lists places", "/hospitals?q=%EC%A0%95%EC%99%95%EB%8F%99", 200, []string{"정왕동", "lat="}, nil},
 		{"place lookup finds nothing", "/hospitals?q=zzzz", 200, []string{"맞는 장소를 찾지 못했어요"}, nil},
 		{"results near", "/hospitals?" + near, 200, []string{`class="results"`, `id="map-data"`, "km", "진료시간은 변동될 수 있으니"}, nil},
-		{"results open 내과", "/hospitals?" + near + "&department=D001&open=now", 200, []string{"진료중 · ", `value="D001" selected`, "지금 진료 중인 곳만"}, []string{"진료 종료 ·", "정보 없음"}},
+		{"results open 내과", "/hospitals?" + near + "&department=D001&open=now", 200, []string{"진료중 · 18:00까지", `value="D001" selected`, "지금 진료 중인 곳만", `href="tel:`}, []string{"진료 종료 ·", "정보 없음"}},
 		{"results pharmacy kind", "/hospitals?" + near + "&kind=pharmacy", 200, []string{`value="pharmacy" selected`}, nil},
 		{"results er", "/hospitals?" + near + "&er=1", 200, []string{"응급실"}, nil},
 		{"bad department kept", "/hospitals?" + near + "&department=%EC%97%86%EB%8A%94%EA%B3%BC", 400, []string{"알 수 없는 진료과예요", `id="department-err"`, `aria-invalid="true"`}, []string{`class="results"`}},
@@ -48,7 +48,7 @@ func TestSitePages(t *testing.T) {
 		{"department page without location", "/departments/D002", 200, []string{"소아청소년과 찾기", "어디 근처에서 찾을까요?"}, nil},
 		{"unknown department", "/departments/D999", 404, []string{"페이지를 찾을 수 없어요", "그런 진료과는 없어요", "처음으로"}, nil},
 		{"institution", fmt.Sprintf("/hospitals/%d", in.ID), 200, []string{in.Name, "진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요", "카카오맵에서 보기", "네이버 지도에서 보기", "예약하기", "내과 1진료실", "데모", `class="today"`}, nil},
-		{"institution unknown", "/hospitals/999999999", 404, []string{"의료기관을 찾을 수 없어요"}, nil},
+		{"institution unknown", "/hospitals/999999999", 404, []string{"찾을 수 없", "처음으로"}, nil},
 		{"institution bad id", "/hospitals/abc", 404, []string{"의료기관을 찾을 수 없어요"}, nil},
 		{"404 page in site look", "/no/such/page", 404, []string{"페이지를 찾을 수 없어요", `class="top"`, "/static/app."}, nil},
 	}

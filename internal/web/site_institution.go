@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"heydoctor"
@@ -25,7 +26,7 @@ type siteInstitutionPage struct {
 	HoursKnown  bool
 	Closures    []siteClosure
 	Departments []string
-	Tel, ERTel  string
+	Tel, ERTel  template.URL
 	KakaoMap    string
 	NaverMap    string
 	Doctors     []siteDoctor

@@ -13,11 +13,14 @@ import (
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/booking"
+	"heydoctor/internal/chat"
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
+	"heydoctor/internal/triage"
 )
 
 // siteNow is the tests' fixed clock: Wednesday 25 November 2026, 10:00 in Korea, a
@@ -44,11 +47,19 @@ func newSiteEnv(tb testing.TB) *siteEnv {
 	if err := demo.Load(ctx, store, log); err != nil {
 		tb.Fatalf("demo seed: %v", err)
 	}
+	setDemoHours(tb, store)
 	dir := directory.New(store, hours.NewCalendar(), log, clock.Now)
 	if err := dir.Refresh(ctx); err != nil {
 		tb.Fatalf("directory: %v", err)
 	}
-	srv, err := NewServer(Config{Logger: log, Now: clock.Now, Directory: dir, Store: store, BaseURL: "http://example.test"})
+	tri, err := triage.New()
+	if err != nil {
+		tb.Fatalf("triage: %v", err)
+	}
+	book := booking.NewService(store, dir.Calendar(), clock.Now, log)
+	engine := chat.NewEngine(tri, dir, book, store, "http://example.test", clock.Now, log)
+	srv, err := NewServer(Config{Logger: log, Now: clock.Now, Directory: dir, Store: store, BaseURL: "http://example.test",
+		Triage: tri, Chat: engine, Booking: book})
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
@@ -73,7 +84,6 @@ func siteHandler(srv *Server) http.Handler {
 	mux.Handle("/", srv.routes())
 	return srv.instrument(mux)
 }
-
 
 // get fetches path and returns the status and body.
 func (e *siteEnv) get(tb testing.TB, path string) (int, string, http.Header) {
@@ -121,6 +131,27 @@ func mustNotContain(tb testing.TB, body string, bad ...string) {
 	for _, w := range bad {
 		if strings.Contains(body, w) {
 			tb.Errorf("body has %q", w)
+		}
+	}
+}
+
+// setDemoHours publishes hours for the demo-onboarded hospitals, which the Gyeonggi seed
+// leaves unknown, matching their rooms' plan, so that "open now" finds them.
+func setDemoHours(tb testing.TB, store *sqlstore.Store) {
+	tb.Helper()
+	ctx := context.Background()
+	list, err := store.ListInstitutions(ctx, heydoctor.InstitutionFilter{Onboarded: true})
+	if err != nil {
+		tb.Fatalf("list onboarded: %v", err)
+	}
+	var h heydoctor.OpeningHours
+	for d := range 5 {
+		h.Day[d] = heydoctor.Span{Open: "0900", Close: "1800"}
+	}
+	h.Day[5] = heydoctor.Span{Open: "0900", Close: "1300"}
+	for _, in := range list {
+		if err := store.UpdateInstitutionHours(ctx, in.ID, h); err != nil {
+			tb.Fatalf("set hours of %d: %v", in.ID, err)
 		}
 	}
 }

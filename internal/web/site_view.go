@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"math"
 	"net/url"
 	"strings"
@@ -99,7 +100,7 @@ func siteDistance(m float64) string {
 }
 
 // siteTel turns a published phone number into a tel: URL, or "" when it has no digits.
-func siteTel(phone string) string {
+func siteTel(phone string) template.URL {
 	var b strings.Builder
 	for _, c := range phone {
 		if c >= '0' && c <= '9' {
@@ -109,7 +110,7 @@ func siteTel(phone string) string {
 	if b.Len() < 3 || b.Len() > 15 {
 		return ""
 	}
-	return "tel:" + b.String()
+	return template.URL("tel:" + b.String())
 }
 
 // siteKindName is the Korean word for a kind of institution.
