@@ -403,3 +403,5 @@ func TestChatAPI(t *testing.T) {
 	_ = chat.Reply{}
 	_ = url.Values{}
 }
+
+func jsonNewDecoder(resp *http.Response) *json.Decoder { return json.NewDecoder(resp.Body) }

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"heydoctor"
+	"heydoctor/internal/booking"
+)
+
+// addStaff creates a console account with a cheap hash (tests only).
+func addStaff(t *testing.T, e *siteEnv, inst int64, login string, role heydoctor.Role) {
+	t.Helper()
+	hash, err := HashPassword("correct horse battery", bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateStaff(context.Background(), &heydoctor.Staff{InstitutionID: inst, Login: login, PasswordHash: hash, Role: role}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// loginAs logs the env's client in and returns the page's CSRF token.
+func loginAs(t *testing.T, e *siteEnv, login string) string {
+	t.Helper()
+	code, _, hdr := e.post(t, "/console/login", url.Values{"login": {login}, "password": {"correct horse battery"}, "next": {"/console?date=2026-11-25"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/console?date=2026-11-25" {
+		t.Fatalf("login %s = %d %v", login, code, hdr)
+	}
+	code, body, _ := e.get(t, "/console?date=2026-11-25")
+	m := csrfRE.FindStringSubmatch(body)
+	if code != 200 || m == nil {
+		t.Fatalf("console page = %d, csrf %v", code, m)
+	}
+	return m[1]
+}
+
+func TestConsole(t *testing.T) {
+	e := newSiteEnv(t)
+	ctx := context.Background()
+	onboarded, err := e.store.ListInstitutions(ctx, heydoctor.InstitutionFilter{Onboarded: true})
+	if err != nil || len(onboarded) < 2 {
+		t.Fatalf("onboarded: %v %v", onboarded, err)
+	}
+	mine, theirs := onboarded[0], onboarded[1]
+	addStaff(t, e, mine.ID, "desk", heydoctor.RoleReception)
+	addStaff(t, e, theirs.ID, "other", heydoctor.RoleAdmin)
+
+	// A patient books at "mine" for tomorrow.
+	doctors, _ := e.store.ListDoctors(ctx, mine.ID)
+	book := booking.NewService(e.store, e.dir.Calendar(), e.clock.Now, nil)
+	slots, err := book.DoctorSlots(ctx, doctors[0].ID, "2026-11-25", "2026-11-25")
+	if err != nil || len(slots) == 0 {
+		t.Fatalf("slots: %v", err)
+	}
+	res, _, err := book.Book(ctx, booking.BookRequest{DoctorID: doctors[0].ID, Start: slots[0].Start, Name: "최환자", Phone: "01055556666", Channel: heydoctor.ChannelWeb})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Not logged in: pages go to login and come back, the API says 401.
+	code, _, hdr := e.get(t, "/console?date=2026-11-25")
+	if code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/console/login?next=") {
+		t.Errorf("anonymous console = %d %v", code, hdr.Get("Location"))
+	}
+	if code, _, _ := e.get(t, "/console/api/reservations"); code != 401 {
+		t.Errorf("anonymous API = %d", code)
+	}
+	// Wrong password: the form again with the error next to the field, the login kept.
+	code, body, _ := e.post(t, "/console/login", url.Values{"login": {"desk"}, "password": {"nope"}})
+	if code != 401 || !strings.Contains(body, "아이디 또는 비밀번호가 맞지 않아요") || !strings.Contains(body, `value="desk"`) {
+		t.Errorf("wrong password = %d", code)
+	}
+
+	csrf := loginAs(t, e, "desk")
+	_, body, _ = e.get(t, "/console?date=2026-11-25")
+	mustContain(t, body, "최환자", "병원 확인 대기", "확정")
+
+	// Without the CSRF token the action is refused and nothing changes.
+	action := fmt.Sprintf("/console/reservations/%d/confirm", res.ID)
+	if code, _, _ := e.post(t, action, url.Values{"date": {"2026-11-25"}}); code != 403 {
+		t.Errorf("confirm without CSRF = %d", code)
+	}
+	if code, _, hdr := e.post(t, action, url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "ok=") {
+		t.Errorf("confirm = %d %v", code, hdr.Get("Location"))
+	}
+	got, _ := e.store.FindReservationByID(ctx, res.ID)
+	if got.Status != heydoctor.StatusConfirmed {
+		t.Errorf("status after confirm = %s", got.Status)
+	}
+	// Reject needs a reason: refused with a message, nothing changes.
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+		t.Errorf("cancel without reason = %d %v", code, hdr.Get("Location"))
+	}
+	// Attended only once the visit is near: move the clock to the appointment.
+	e.clock.T = slots[0].Start.Add(5 * time.Minute)
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/attended", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "ok=") {
+		t.Errorf("attended = %d %v", code, hdr.Get("Location"))
+	}
+	if got, _ := e.store.FindReservationByID(ctx, res.ID); got.Status != heydoctor.StatusAttended {
+		t.Errorf("status after attended = %s", got.Status)
+	}
+	e.clock.T = siteNow
+	// Reception may not change schedules.
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/doctors/%d/schedule", doctors[0].ID), url.Values{"csrf": {csrf}, "plan": {"월 0900-1200"},
+		"slot_minutes": {"15"}, "capacity": {"1"}, "horizon_days": {"30"}, "min_notice_minutes": {"30"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+		t.Errorf("reception schedule edit = %d %v", code, hdr.Get("Location"))
+	}
+	// The JSON API lists the day with the same rows.
+	var list struct {
+		Items []consoleRow `json:"items"`
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+"/console/api/reservations?date=2026-11-25", nil)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeJSON(t, resp, &list)
+	if len(list.Items) != 1 || list.Items[0].Status != "attended" {
+		t.Errorf("API day list = %+v", list.Items)
+	}
+
+	// Another institution's admin sees nothing of it and cannot touch it.
+	e.post(t, "/console/logout", url.Values{"csrf": {csrf}})
+	csrf = loginAs(t, e, "other")
+	_, body, _ = e.get(t, "/console?date=2026-11-25")
+	mustNotContain(t, body, "최환자")
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}, "reason": {"x"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+		t.Errorf("cross-institution cancel = %d %v", code, hdr.Get("Location"))
+	}
+	if got, _ := e.store.FindReservationByID(ctx, res.ID); got.Status != heydoctor.StatusAttended {
+		t.Errorf("another institution changed the reservation: %s", got.Status)
+	}
+	if code, _, _ := e.get(t, fmt.Sprintf("/console/doctors/%d", doctors[0].ID)); code != 404 {
+		t.Errorf("another institution's room page = %d", code)
+	}
+	// An admin may add a closure, and the directory shows it at once.
+	if code, _, hdr := e.post(t, "/console/closures", url.Values{"csrf": {csrf}, "date": {"2026-11-27"}, "note": {"학회"}}); code != http.StatusSeeOther || strings.Contains(hdr.Get("Location"), "err=") {
+		t.Errorf("closure = %d %v", code, hdr.Get("Location"))
+	}
+	if cl := e.dir.Closures(theirs.ID); len(cl) != 1 {
+		t.Errorf("closures in directory = %v", cl)
+	}
+}
+
+func TestConsoleLoginRateLimit(t *testing.T) {
+	e := newSiteEnv(t)
+	for i := 0; i < 5; i++ {
+		e.post(t, "/console/login", url.Values{"login": {"ghost"}, "password": {"guess" + fmt.Sprint(i)}})
+	}
+	code, body, _ := e.post(t, "/console/login", url.Values{"login": {"ghost"}, "password": {"guess"}})
+	if code != 429 || !strings.Contains(body, "15분") {
+		t.Errorf("sixth attempt = %d", code)
+	}
+}
+
+func decodeJSON(t *testing.T, resp *http.Response, out any) {
+	t.Helper()
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if err := jsonNewDecoder(resp).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+}
