@@ -1,0 +1,588 @@
+package triage
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Blend of the two department scorers when the lexicon found something: the lexicon is
+// precise and explainable, the classifier fills in phrasing the lexicon lacks.
+const (
+	lexiconShare    = 0.8
+	classifierShare = 1 - lexiconShare
+	maxDepartments  = 3
+	minDeptScore    = 0.02
+	// closeRatio: when the second department scores at least this share of the first,
+	// the engine asks a follow-up question.
+	closeRatio = 0.85
+	nbTemper   = 0.5
+	// mentionWeight: a department the user names ("신경외과 가야 할까요") outweighs
+	// any single symptom.
+	mentionWeight = 8
+	// When the lexicon finds nothing, the classifier alone must be this sure.
+	classifierEmergencyMin = 0.9
+	classifierDeptMin      = 0.6
+	classifierMinGrams     = 12
+)
+
+// Analyze reads one message and returns the intent, urgency, departments and an answer.
+// It never panics and always fills Answer and Disclaimer.
+func (e *Engine) Analyze(text string) Result {
+	norm := normalize(text)
+	c := compact(norm)
+	r := Result{
+		Departments: []Recommendation{},
+		RedFlags:    []RedFlag{},
+		Findings:    []Finding{},
+		Disclaimer:  Disclaimer,
+	}
+	if strings.Trim(c.s, ".,?!") == "" {
+		r.Intent = IntentUnknown
+		r.Question = e.whereQuestion()
+		r.Answer = answerUnknown
+		return r
+	}
+	f := e.readFacts(c)
+	r.Patient, r.Temperature, r.Duration = f.patient, f.temp, f.duration
+
+	ci, cStart, cEnd := e.findCondition(c.s)
+	info := ci >= 0 && e.isInfoQuestion(c.s, cStart, cEnd)
+
+	matches := e.findMatches(c)
+	present := make(map[string]bool)
+	words := make(map[string][]string)
+	for i, m := range matches {
+		if info && m.start >= cStart && m.end <= cEnd {
+			continue // "열성경련이란?" asks about 경련, it does not report one
+		}
+		next := len(c.s)
+		if i+1 < len(matches) {
+			next = matches[i+1].start
+		}
+		sym := &e.symptoms[m.sym]
+		neg := e.negated(c, m, next)
+		w := c.words(m.start, m.end)
+		if k := slices.IndexFunc(r.Findings, func(fd Finding) bool { return fd.Symptom == sym.ID && fd.Negated == neg }); k >= 0 {
+			if !slices.Contains(r.Findings[k].Words, w) {
+				r.Findings[k].Words = append(r.Findings[k].Words, w)
+			}
+		} else {
+			r.Findings = append(r.Findings, Finding{Symptom: sym.ID, Name: sym.Name, Words: []string{w}, Negated: neg, Location: sym.Body, Severe: f.severe})
+		}
+		if !neg {
+			present[sym.ID] = true
+			words[sym.ID] = append(words[sym.ID], w)
+		}
+	}
+	// A temperature of 37.5 or more is a fever even if the word 열 is missing ("38.5도예요").
+	if f.temp >= 37.5 && !present["fever"] {
+		if si := e.symptomIndex("fever"); si >= 0 {
+			present["fever"] = true
+			words["fever"] = append(words["fever"], f.tempWord)
+			r.Findings = append(r.Findings, Finding{Symptom: "fever", Name: e.symptoms[si].Name, Words: []string{f.tempWord}})
+		}
+	}
+
+	pred := e.clf.predict(c.s)
+	if flags := e.redFlags(present, words, f); len(flags) > 0 {
+		return e.emergency(r, flags)
+	}
+	intent := e.patternIntent(c.s)
+	if info && intent != IntentBooking && intent != IntentMyReservations {
+		return e.diseaseInfo(r, &e.conditions[ci], f)
+	}
+
+	mentioned := e.mentionedDepartments(c.s)
+	hasSymptoms := len(present) > 0 || ci >= 0 || len(mentioned) > 0
+	switch {
+	case intent == IntentBooking || intent == IntentMyReservations:
+		r.Intent = intent
+		if hasSymptoms {
+			r.Departments = e.rankDepartments(c, present, ci, mentioned, pred, f)
+		}
+		r.Answer = intentAnswer(intent)
+		return r
+	case hasSymptoms:
+		return e.symptomResult(r, c, present, ci, mentioned, pred, f)
+	case intent != "":
+		r.Intent = intent
+		r.Answer = intentAnswer(intent)
+		if intent == IntentUnknown {
+			r.Question = e.whereQuestion()
+		}
+		return r
+	}
+
+	// Nothing in the lexicon: fall back on the classifier, and say which words it used.
+	// A message with only a few known n-grams gives it too little to go on.
+	group, p := bestGroup(pred)
+	if len(pred.grams) < classifierMinGrams {
+		group = ""
+	}
+	switch {
+	case group == "emergency:" && p >= classifierEmergencyMin && len(r.Findings) == 0:
+		label, _ := pred.best("emergency:")
+		flag := RedFlag{ID: "classifier", Name: "응급으로 보이는 표현", Level: LevelEmergencyER, Because: e.evidenceWords(c, pred, label)}
+		if label == "emergency:119" || label == "emergency:crisis" {
+			flag.Level = LevelEmergency119
+		}
+		if label == "emergency:crisis" {
+			flag.ID = "classifier_crisis"
+		}
+		return e.emergency(r, []RedFlag{flag})
+	case group == "dept:" && p >= classifierDeptMin:
+		return e.symptomResult(r, c, present, ci, mentioned, pred, f)
+	case group != "" && group != "dept:" && group != "info" && group != "emergency:" && p >= 0.5:
+		r.Intent = Intent(group)
+		r.Answer = intentAnswer(r.Intent)
+		if r.Intent == IntentUnknown {
+			r.Question = e.whereQuestion()
+		}
+		return r
+	}
+	r.Intent = IntentUnknown
+	r.Answer = answerUnknown
+	r.Question = e.whereQuestion()
+	return r
+}
+
+// bestGroup sums the classifier's posterior by intent group.
+func bestGroup(p prediction) (string, float64) {
+	best, bp := "", 0.0
+	for _, g := range []string{"dept:", "info", "emergency:", "greeting", "help", "booking", "my_reservations", "unknown"} {
+		if v := p.group(g); v > bp {
+			best, bp = g, v
+		}
+	}
+	return best, bp
+}
+
+func (e *Engine) symptomIndex(id string) int {
+	return slices.IndexFunc(e.symptoms, func(s symptom) bool { return s.ID == id })
+}
+
+// patternIntent finds greeting/help/booking/my_reservations/unknown cue words. Checking
+// my_reservations before booking keeps "예약 취소" from reading as a new booking.
+func (e *Engine) patternIntent(s string) Intent {
+	if in, ok := e.lex.exact[strings.Trim(s, ".,?!~")]; ok {
+		return in
+	}
+	for _, in := range []Intent{IntentMyReservations, IntentHelp, IntentBooking, IntentGreeting, IntentUnknown} {
+		if _, ok := containsAny(s, e.lex.intents[in]); ok {
+			// "확인해", "바꿀" are about a booking only when a booking is named.
+			if in == IntentMyReservations && !strings.Contains(s, "예약") && !strings.Contains(s, "접수") {
+				continue
+			}
+			return in
+		}
+	}
+	return ""
+}
+
+// redFlags evaluates every rule on the findings and facts.
+func (e *Engine) redFlags(present map[string]bool, words map[string][]string, f facts) []RedFlag {
+	feverish := present["fever"] && (f.temp == 0 || f.temp >= 38) || f.temp >= 38
+	var out []RedFlag
+	for _, rl := range e.rules {
+		var because []string
+		ok := true
+		for _, term := range rl.Terms {
+			held := false
+			for _, item := range term {
+				if v, ok := e.holds(item, present, f, feverish); ok {
+					held = true
+					for _, w := range append(slices.Clone(words[item]), v) {
+						if w != "" && !slices.Contains(because, w) {
+							because = append(because, w)
+						}
+					}
+					break
+				}
+			}
+			if !held {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, RedFlag{ID: rl.ID, Name: rl.Name, Level: rl.Level, Because: because})
+			if rl.Crisis {
+				out[len(out)-1].ID = "crisis:" + rl.ID
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Level.rank() > out[j].Level.rank() })
+	return out
+}
+
+// holds evaluates one rule item and returns a word explaining a predicate.
+func (e *Engine) holds(item string, present map[string]bool, f facts, feverish bool) (string, bool) {
+	if id, ok := strings.CutPrefix(item, "!"); ok {
+		return "", !present[id]
+	}
+	switch item {
+	case "@infant3m":
+		return "생후 3개월 미만", f.patient.under3Months()
+	case "@infant":
+		return "영아", f.patient.Infant
+	case "@child":
+		return "소아", f.patient.Child
+	case "@pregnant":
+		return "임신 중", f.patient.Pregnant
+	case "@elderly":
+		return "고령", f.patient.Age >= 65
+	case "@fever38":
+		return "38도 이상 발열", feverish
+	case "@temp39":
+		return f.tempWord, f.temp >= 39
+	case "@temp40":
+		return f.tempWord, f.temp >= 40
+	case "@severe":
+		return "심한 정도", f.severe
+	case "@extreme":
+		return "참기 힘든 정도", f.extreme
+	case "@pulse":
+		return "맥박 이상", f.pulse >= 130 || (f.pulse > 0 && f.pulse <= 40)
+	case "@sugar":
+		return "혈당 이상", f.sugar >= 400 || (f.sugar > 0 && f.sugar <= 60)
+	case "@bp":
+		return "혈압 180 이상", f.bp >= 180
+	case "@sudden":
+		return "갑자기 시작", f.sudden
+	}
+	return "", present[item]
+}
+
+// emergency fills an emergency result: no departments, the most urgent level, and what
+// to do now.
+func (e *Engine) emergency(r Result, flags []RedFlag) Result {
+	r.Intent = IntentEmergency
+	r.RedFlags = flags
+	r.Level = flags[0].Level
+	r.Departments = []Recommendation{}
+	for _, fl := range flags {
+		if strings.HasPrefix(fl.ID, "crisis") || fl.ID == "classifier_crisis" {
+			r.Crisis = true
+		}
+	}
+	switch {
+	case r.Crisis:
+		r.Answer = answerCrisis
+	case r.Level == LevelEmergency119:
+		r.Answer = "지금 바로 119에 전화하세요. " + flags[0].Name + " 증상은 생명이 걸린 응급일 수 있어요. 전화를 끊지 말고 119 상담원의 안내를 따라 주세요."
+	default:
+		r.Answer = "지금 가까운 응급실로 가세요. " + flags[0].Name + " 증상은 오늘 바로 응급 진료가 필요할 수 있어요. 직접 운전하지 말고, 가는 동안 더 나빠지면 119에 전화하세요."
+	}
+	return r
+}
+
+func (e *Engine) diseaseInfo(r Result, c *Condition, f facts) Result {
+	cc := *c
+	r.Intent = IntentDiseaseInfo
+	r.Condition = &cc
+	for i, name := range c.Departments {
+		if d, ok := e.department(name); ok {
+			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: 1 / float64(i+1), Because: []string{c.Name}})
+		}
+	}
+	r.Departments = e.patientRule(r.Departments, f.patient, c.Name)
+	r.Answer = c.Name + ": " + c.Summary + " " + c.WhenToSee
+	return r
+}
+
+// rankDepartments blends lexicon weights with the classifier's department posterior.
+func (e *Engine) rankDepartments(c compacted, present map[string]bool, ci int, mentioned []string, pred prediction, f facts) []Recommendation {
+	lex := make(map[string]float64)
+	because := make(map[string][]string)
+	var total float64
+	add := func(dept string, w float64, why string) {
+		lex[dept] += w
+		total += w
+		if !slices.Contains(because[dept], why) {
+			because[dept] = append(because[dept], why)
+		}
+	}
+	for _, s := range e.symptoms {
+		if !present[s.ID] {
+			continue
+		}
+		for _, dw := range s.Depts {
+			add(dw.Name, dw.Weight, s.Name)
+		}
+	}
+	if ci >= 0 {
+		c := &e.conditions[ci]
+		for i, d := range c.Departments {
+			add(d, max(4-float64(i)*1.5, 1), c.Name)
+		}
+	}
+	for _, d := range mentioned {
+		add(d, mentionWeight, d+" 언급")
+	}
+	nb := make(map[string]float64)
+	var nbTotal float64
+	for i, l := range pred.labels {
+		if name, ok := strings.CutPrefix(l, "dept:"); ok {
+			// Naive Bayes posteriors are overconfident; flatten them so that the
+			// runner-up departments survive into the top three.
+			v := math.Pow(pred.prob[i], nbTemper)
+			nb[name] += v
+			nbTotal += v
+		}
+	}
+	score := make(map[string]float64)
+	for d, v := range nb {
+		if nbTotal > 0 {
+			v /= nbTotal
+		}
+		if total > 0 {
+			v *= classifierShare
+		}
+		score[d] += v
+	}
+	for d, v := range lex {
+		score[d] += lexiconShare * v / total
+	}
+	var out []Recommendation
+	for name, s := range score {
+		d, ok := e.department(name)
+		if !ok {
+			continue
+		}
+		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: s, Because: because[name]})
+	}
+	sortRecs(out)
+	// Explain classifier-only departments by the user's words, and drop those that
+	// nothing in the text speaks for. Only the leaders can be shown, so stop there.
+	kept := out[:0]
+	for _, r := range out {
+		if len(kept) == maxDepartments+1 {
+			break
+		}
+		if len(r.Because) == 0 {
+			r.Because = e.evidenceWords(c, pred, "dept:"+r.Name)
+		}
+		if len(r.Because) > 0 {
+			kept = append(kept, r)
+		}
+	}
+	out = kept
+	p := f.patient
+	for _, id := range e.lex.childKeepSym {
+		if present[id] {
+			// An injured child goes where the injury is treated, a squint to 안과.
+			p.Child, p.Pregnant = false, false
+		}
+	}
+	return e.patientRule(out, p, "")
+}
+
+func sortRecs(out []Recommendation) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Code < out[j].Code
+	})
+}
+
+// patientRule puts 소아청소년과 first for a child and 산부인과 first in pregnancy, unless
+// the top department is one they would not replace (치과, 안과: see childkeep in
+// lexicon.tsv), then trims the list.
+func (e *Engine) patientRule(in []Recommendation, p Patient, why string) []Recommendation {
+	out := slices.Clone(in)
+	first := ""
+	switch {
+	case p.Child:
+		first = "소아청소년과"
+	case p.Pregnant:
+		first = "산부인과"
+	}
+	if first != "" && (len(out) == 0 || !e.lex.childKeep[out[0].Name]) {
+		top := 1.0
+		if len(out) > 0 {
+			top = out[0].Score
+		}
+		reason := p.Who
+		if reason == "" {
+			reason = "임신 중"
+			if p.Child {
+				reason = "소아"
+			}
+		}
+		if k := slices.IndexFunc(out, func(r Recommendation) bool { return r.Name == first }); k >= 0 {
+			out[k].Score = top * 1.1
+			if !slices.Contains(out[k].Because, reason) {
+				out[k].Because = append([]string{reason}, out[k].Because...)
+			}
+		} else if d, ok := e.department(first); ok {
+			b := []string{reason}
+			if why != "" {
+				b = append(b, why)
+			}
+			out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: top * 1.1, Because: b})
+		}
+		sortRecs(out)
+	}
+	if p.Child {
+		for i := range out {
+			if to, ok := e.lex.childSwap[out[i].Name]; ok {
+				if d, ok := e.department(to); ok {
+					out[i].Code, out[i].Name = d.Code, d.Name
+				}
+			}
+		}
+		out = dedupeRecs(out)
+	}
+	var kept []Recommendation
+	var sum float64
+	for i, r := range out {
+		if i >= maxDepartments || (i > 0 && r.Score < minDeptScore) {
+			break
+		}
+		kept = append(kept, r)
+		sum += r.Score
+	}
+	for i := range kept {
+		if sum > 0 {
+			kept[i].Score = round2(kept[i].Score / sum)
+		}
+	}
+	if kept == nil {
+		kept = []Recommendation{}
+	}
+	return kept
+}
+
+func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
+
+func (e *Engine) symptomResult(r Result, c compacted, present map[string]bool, ci int, mentioned []string, pred prediction, f facts) Result {
+	r.Intent = IntentSymptom
+	r.Departments = e.rankDepartments(c, present, ci, mentioned, pred, f)
+	r.Level = e.level(present, f)
+	if len(present) == 0 && ci < 0 && len(mentioned) == 0 {
+		// Classifier only: ask where it hurts unless it is sure.
+		if _, p := pred.best("dept:"); p < 0.6 {
+			r.Question = e.whereQuestion()
+		}
+	} else if len(r.Departments) >= 2 && r.Departments[1].Score >= closeRatio*r.Departments[0].Score && !r.Patient.Child {
+		r.Question = e.deptQuestion(r.Departments)
+	}
+	r.Answer = e.symptomAnswer(r)
+	return r
+}
+
+// level is the most urgent base level of the findings, raised by severity, high fever,
+// a child's or a pregnant patient's fever, and by a long duration.
+func (e *Engine) level(present map[string]bool, f facts) Level {
+	lv := Level("")
+	for _, s := range e.symptoms {
+		if present[s.ID] && s.Level.rank() > lv.rank() {
+			lv = s.Level
+		}
+	}
+	if lv == "" {
+		lv = LevelClinicSoon
+	}
+	raise := func(to Level) {
+		if to.rank() > lv.rank() {
+			lv = to
+		}
+	}
+	if f.severe || f.temp >= 38.5 || (present["fever"] && (f.patient.Child || f.patient.Pregnant || f.patient.Age >= 65)) {
+		raise(LevelClinicToday)
+	}
+	if f.days >= 14 || f.patient.Child || f.patient.Pregnant {
+		raise(LevelClinicSoon)
+	}
+	return lv
+}
+
+func (e *Engine) whereQuestion() *Question {
+	return &Question{ID: "where", Text: "어디가 어떻게 불편하세요? 가장 가까운 것을 골라 주세요.", Choices: slices.Clone(e.lex.where)}
+}
+
+func (e *Engine) deptQuestion(recs []Recommendation) *Question {
+	q := &Question{ID: "which", Text: "어느 쪽 증상이 더 불편하세요?"}
+	for _, r := range recs {
+		if ch, ok := e.lex.deptChoice[r.Name]; ok {
+			q.Choices = append(q.Choices, ch)
+		}
+	}
+	if len(q.Choices) < 2 {
+		return nil
+	}
+	return q
+}
+
+// evidenceWords turns the classifier's telling n-grams into the user's words.
+func (e *Engine) evidenceWords(c compacted, pred prediction, label string) []string {
+	var out []string
+	for _, g := range e.clf.evidence(pred, label, 3) {
+		if i := strings.Index(c.s, g); i >= 0 {
+			if w := c.words(i, i+len(g)); w != "" && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+var levelAdvice = map[Level]string{
+	LevelClinicToday: "오늘 안에 진료를 받아 보시는 게 좋겠어요.",
+	LevelClinicSoon:  "며칠 안에 가까운 병원에서 진료를 받아 보세요.",
+	LevelSelfCare:    "우선 충분히 쉬면서 지켜보셔도 괜찮아요. 나아지지 않거나 심해지면 진료를 받아 보세요.",
+}
+
+func (e *Engine) symptomAnswer(r Result) string {
+	if len(r.Departments) == 0 {
+		return answerUnknown
+	}
+	top := r.Departments[0]
+	var b strings.Builder
+	if len(top.Because) > 0 {
+		b.WriteString("말씀하신 내용(" + strings.Join(top.Because, ", ") + ")을 보면 ")
+	}
+	b.WriteString(top.Name + "에서 먼저 진료를 받아 보시는 게 좋겠어요. ")
+	if r.Patient.Child && top.Name == "소아청소년과" {
+		b.WriteString("아이는 소아청소년과에서 먼저 보는 것이 좋아요. ")
+	}
+	b.WriteString(levelAdvice[r.Level])
+	if r.Level == LevelClinicToday || r.Level == LevelClinicSoon {
+		b.WriteString(" 갑자기 심해지거나 숨이 차면 바로 응급실로 가세요.")
+	}
+	return b.String()
+}
+
+const (
+	answerUnknown          = "말씀을 잘 이해하지 못했어요. 어디가 어떻게 불편하신지 조금 더 자세히 알려 주시겠어요? 예를 들어 '어제부터 목이 따끔거리고 열이 나요'처럼 적어 주시면 돼요."
+	answerUnknownCondition = "물어보신 질환에 대한 설명은 아직 준비되어 있지 않아요. 불편한 증상을 적어 주시면 알맞은 진료과를 안내해 드릴게요."
+	answerCrisis           = "지금 많이 힘드시군요. 혼자 견디지 않으셔도 돼요. 자살예방상담전화 109에 전화하시면 24시간 언제든 이야기를 들어 드려요. 정신건강위기상담전화 1577-0199도 있어요. 지금 당장 위험하다면 119에 전화해 주세요."
+)
+
+func intentAnswer(in Intent) string {
+	switch in {
+	case IntentGreeting:
+		return "안녕하세요! HeyDoctor예요. 어디가 어떻게 불편한지 말씀해 주시면 알맞은 진료과와 가까운 병원을 찾아 드려요."
+	case IntentHelp:
+		return "불편한 증상을 편하게 적어 주세요. 예를 들어 '목이 따끔거리고 열이 나요'처럼요. 알맞은 진료과를 알려 드리고, 가까운 병원 찾기와 예약도 도와드려요. '비염이란?'처럼 질환을 물어보셔도 돼요."
+	case IntentBooking:
+		return "예약을 도와드릴게요. 원하시는 병원이나 진료과, 날짜를 알려 주세요."
+	case IntentMyReservations:
+		return "예약 내역을 확인해 드릴게요. 확인, 변경, 취소 중 원하시는 것을 알려 주세요."
+	}
+	return answerUnknown
+}
+
+// dedupeRecs keeps the first (best) recommendation of each department.
+func dedupeRecs(in []Recommendation) []Recommendation {
+	var out []Recommendation
+	for _, r := range in {
+		if !slices.ContainsFunc(out, func(o Recommendation) bool { return o.Code == r.Code }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

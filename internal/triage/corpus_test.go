@@ -1,0 +1,84 @@
+package triage
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func newTestEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	e, err := New()
+	if err != nil {
+		tb.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+// TestCorpus guards the accuracy on the test split of the embedded corpus.
+func TestCorpus(t *testing.T) {
+	e := newTestEngine(t)
+	_, test := e.Corpus()
+	ev := e.Evaluate(test)
+	t.Log("test split: " + ev.String())
+	t.Log("confusion (wanted dept: right/total, else first given):\n" + ev.ConfusionSummary())
+	if testing.Verbose() {
+		t.Log("misses:\n" + strings.Join(ev.Misses, "\n"))
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		// Guards sit a little under the numbers reached (0.90, 0.98, 0.98, 1.00 on
+		// 2026-11-25) so that new corpus lines do not fail the build for noise.
+		{"top-1 department accuracy", ev.Top1Rate(), 0.86},
+		{"top-3 department accuracy", ev.Top3Rate(), 0.95},
+		{"intent accuracy", ev.IntentRate(), 0.94},
+		{"emergency recall", ev.EmergencyRecall(), 0.98},
+		{"crisis rows with crisis lines", rate(ev.CrisisHit, ev.CrisisN), 1},
+		{"non-emergency rows kept out of emergency", 1 - rate(ev.FalseEmergency, ev.N-ev.EmergencyN), 0.98},
+	}
+	for _, c := range checks {
+		if c.got < c.want {
+			t.Errorf("%s = %.3f, want ≥ %.2f", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestHeldoutStyle reports top-1 on short messages written apart from the corpus, in
+// the style of the real held-out set (내과, 이비인후과, 소아청소년과, 정형외과, greetings).
+func TestHeldoutStyle(t *testing.T) {
+	e := newTestEngine(t)
+	rows, err := loadCorpus(os.DirFS("testdata"), "heldout_style.tsv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ok int
+	var misses []string
+	for _, row := range rows {
+		r := e.Analyze(row.Text)
+		var hit bool
+		if dept, isDept := strings.CutPrefix(row.Label, "dept:"); isDept {
+			hit = len(r.Departments) > 0 && r.Departments[0].Name == dept
+		} else {
+			hit = string(r.Intent) == row.Label
+		}
+		if hit {
+			ok++
+		} else {
+			got := string(r.Intent)
+			if len(r.Departments) > 0 {
+				got += "/" + r.Departments[0].Name
+			}
+			misses = append(misses, row.Label+" → "+got+": "+row.Text)
+		}
+	}
+	top1 := float64(ok) / float64(len(rows))
+	t.Logf("held-out style: top-1 %.3f (%d/%d)", top1, ok, len(rows))
+	if testing.Verbose() {
+		t.Log("misses:\n" + strings.Join(misses, "\n"))
+	}
+	if top1 < 0.9 {
+		t.Errorf("held-out style top-1 = %.3f, want ≥ 0.90", top1)
+	}
+}

@@ -1,0 +1,469 @@
+package triage
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// match is one pattern occurrence in the compact text.
+type match struct {
+	sym        int
+	start, end int      // compact byte range
+	gaps       [][2]int // compact byte ranges between the pattern's parts
+	lit        int
+}
+
+// findMatches finds every occurrence of every pattern, then keeps the strongest
+// non-overlapping ones: more literal characters win, so "오른쪽아랫배" beats "배~아파",
+// and every character skipped by a ~ gap counts a quarter of a literal one against it,
+// so "목덜미" beats "목(이랑목덜미가)아파".
+func (e *Engine) findMatches(c compacted) []match {
+	var all []match
+	s := c.s
+	for start := 0; start < len(s); {
+		r, size := utf8.DecodeRuneInString(s[start:])
+		if !e.voidAfter(s, start) {
+			for _, ref := range e.byFirst[r] {
+				p := &e.symptoms[ref.sym].Patterns[ref.pat]
+				if !strings.HasPrefix(s[start:], p.parts[0]) {
+					continue
+				}
+				if m, ok := matchRest(s, start, p); ok {
+					m.sym = ref.sym
+					all = append(all, m)
+				}
+			}
+		}
+		start += size
+	}
+	slices.SortStableFunc(all, func(a, b match) int {
+		if a.lit != b.lit {
+			return b.lit - a.lit
+		}
+		if (a.end - a.start) != (b.end - b.start) {
+			return (a.end - a.start) - (b.end - b.start)
+		}
+		return a.start - b.start
+	})
+	var kept []match
+	used := make([]bool, len(s))
+	for _, m := range all {
+		if slices.Contains(used[m.start:m.end], true) {
+			continue
+		}
+		for i := m.start; i < m.end; i++ {
+			used[i] = true
+		}
+		kept = append(kept, m)
+	}
+	slices.SortFunc(kept, func(a, b match) int { return a.start - b.start })
+	return kept
+}
+
+// negWindow is how many characters after a symptom may hold its negation: "열은 없어요"
+// needs two, while "자해를 멈출 수가 없어요" must not read as "no self-harm".
+const negWindow = 5
+
+// voidAfter reports whether the match at start begins inside a longer word that the
+// lexicon says is something else.
+func (e *Engine) voidAfter(s string, start int) bool {
+	if start == 0 {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:start])
+	for key, chars := range e.lex.notAfter {
+		if strings.HasPrefix(s[start:], key) && strings.ContainsRune(chars, prev) {
+			return true
+		}
+	}
+	return false
+}
+
+// patternRef points at one pattern of one symptom.
+type patternRef struct{ sym, pat int }
+
+// indexPatterns groups the patterns by their first character, so that matching walks
+// the text once instead of searching it once per pattern.
+func indexPatterns(symptoms []symptom) map[rune][]patternRef {
+	idx := make(map[rune][]patternRef)
+	for si, sym := range symptoms {
+		for pi, p := range sym.Patterns {
+			r, _ := utf8.DecodeRuneInString(p.parts[0])
+			idx[r] = append(idx[r], patternRef{si, pi})
+		}
+	}
+	return idx
+}
+
+// matchRest matches the parts after the first one, each within maxGap characters.
+func matchRest(s string, start int, p *pattern) (match, bool) {
+	end := start + len(p.parts[0])
+	m := match{start: start, lit: 4 * p.lit}
+	for _, part := range p.parts[1:] {
+		// Look only as far as the gap allows, so that a long repetitive message
+		// costs linear, not quadratic, time.
+		window := s[end:min(len(s), end+maxGap*utf8.UTFMax+len(part))]
+		j := strings.Index(window, part)
+		if j < 0 {
+			return match{}, false
+		}
+		gap := s[end : end+j]
+		if utf8.RuneCountInString(gap) > maxGap || strings.ContainsFunc(gap, func(r rune) bool { return r < 128 && isPunct(byte(r)) }) {
+			return match{}, false
+		}
+		if j > 0 {
+			m.gaps = append(m.gaps, [2]int{end, end + j})
+			m.lit -= utf8.RuneCountInString(gap)
+		}
+		end += j + len(part)
+	}
+	m.end = end
+	return m, true
+}
+
+// clauseMarkers end the scope of a negation: in "열은 없고 기침이 나요" the 없 belongs to
+// 열, and in "열나고 기침은 없어요" the 없 belongs to 기침 only.
+var clauseMarkers = []string{"는데", "지만", "고", "며", "서", "데", "랑", "하고"}
+
+// negated reports whether the words right after a match (up to the next clause marker,
+// punctuation or the next match) or inside its gaps deny it: "열은 없어요",
+// "기침은 안 나요", "배는 안 아파요", "토하지는 않았어요".
+func (e *Engine) negated(c compacted, m match, next int) bool {
+	for _, g := range m.gaps {
+		gap := c.s[g[0]:g[1]]
+		if strings.Contains(gap, "안") || strings.Contains(gap, "전혀") {
+			return true
+		}
+	}
+	end := min(next, len(c.s))
+	if strings.HasPrefix(c.s[m.end:], "거나") || strings.HasPrefix(c.s[m.end:], "나") {
+		end = len(c.s) // "토하거나 어지럽진 않아요": the denial after the next symptom covers this one too
+	}
+	w := c.s[m.end:end]
+	for i := 0; i < len(w); i++ {
+		if isPunct(w[i]) {
+			w = w[:i]
+			break
+		}
+	}
+	limit := negWindow
+	if strings.HasPrefix(w, "거나") || strings.Contains(w, "하거나") || strings.HasPrefix(w, "나") {
+		limit = 2 * negWindow // "토하거나 어지럽진 않아요" denies both
+	}
+	if n := utf8.RuneCountInString(w); n > limit {
+		w = string([]rune(w)[:limit])
+	}
+	cut := len(w)
+	for _, mk := range clauseMarkers {
+		// A marker right at the start is part of the symptom word ("열나고"), so it
+		// cannot carry a negation before it; cut after it.
+		if i := strings.Index(w, mk); i >= 0 && i+len(mk) < cut {
+			cut = i + len(mk)
+		}
+	}
+	w = w[:cut]
+	for _, n := range e.lex.neg {
+		if strings.Contains(w, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAny reports whether s contains any of the terms and returns the first found.
+func containsAny(s string, terms []string) (string, bool) {
+	for _, t := range terms {
+		if strings.Contains(s, t) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// infantWords give a baby's age in days when written in words.
+var infantWords = []struct {
+	word string
+	days int
+}{
+	{"백일안된", 99}, {"백일도안된", 99}, {"백일전", 99}, {"100일안된", 99}, {"100일도안된", 99}, {"백일이안된", 99},
+	{"생후한달", 30}, {"한달된", 30}, {"한달아기", 30}, {"한달짜리", 30}, {"두달된", 60}, {"두달아기", 60}, {"두달짜리", 60}, {"생후두달", 60},
+	{"세달된", 90}, {"석달된", 90}, {"생후세달", 90}, {"생후석달", 90}, {"태어난지얼마", 14}, {"태어난지일주일", 7}, {"갓태어난", 7},
+}
+
+// containsAffirmed reports whether s holds one of the cue words not followed closely by
+// a denial: "죽을 것 같은 정도는 아니고" is not extreme pain.
+func containsAffirmed(s string, cues []string) bool {
+	for _, cue := range cues {
+		from := 0
+		for {
+			i := strings.Index(s[from:], cue)
+			if i < 0 {
+				break
+			}
+			end := from + i + len(cue)
+			after := []rune(s[end:])
+			after = after[:min(len(after), 8)]
+			if a := string(after); !strings.Contains(a, "아니") && !strings.Contains(a, "않") {
+				return true
+			}
+			from = end
+		}
+	}
+	return false
+}
+
+// nativeNumbers are the Korean native numerals used with 살 (age).
+var nativeNumbers = []struct {
+	word string
+	n    int
+}{
+	{"열다섯", 15}, {"열네", 14}, {"열세", 13}, {"열두", 12}, {"열한", 11}, {"열", 10},
+	{"아홉", 9}, {"여덟", 8}, {"일곱", 7}, {"여섯", 6}, {"다섯", 5}, {"네", 4}, {"세", 3}, {"두", 2}, {"한", 1},
+}
+
+// number is a run of ASCII digits (with one optional decimal point) in the compact text.
+type number struct {
+	value      float64
+	start, end int
+}
+
+func numbers(s string) []number {
+	var out []number
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		dot := false
+		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' && !dot && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
+			if s[j] == '.' {
+				dot = true
+			}
+			j++
+		}
+		if j-i <= 6 {
+			if v, err := strconv.ParseFloat(s[i:j], 64); err == nil {
+				out = append(out, number{v, i, j})
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// facts are the non-symptom things read from the text.
+type facts struct {
+	patient  Patient
+	temp     float64
+	tempWord string
+	duration string
+	days     int // duration in days when known
+	severe   bool
+	extreme  bool
+	sudden   bool
+	// vitals read from numbers after a keyword ("맥박이 150", "혈당 500", "혈압이 200")
+	pulse, sugar, bp float64
+}
+
+// vitalKeys name the vital sign a number after them measures.
+var vitalKeys = []struct {
+	key  string
+	kind string
+}{
+	{"맥박", "pulse"}, {"심박", "pulse"}, {"맥이", "pulse"}, {"혈당", "sugar"}, {"당수치", "sugar"}, {"혈압", "bp"},
+}
+
+// durationUnits maps a unit after a number to days.
+var durationUnits = []struct {
+	unit string
+	days int
+}{
+	{"시간", 0}, {"일", 1}, {"주", 7}, {"개월", 30}, {"달", 30}, {"년", 365},
+}
+
+// durationMarkers after "3일", "2주" make the number a duration, not a date or a dose.
+var durationMarkers = []string{"째", "전부터", "전", "동안", "넘게", "넘었", "넘", "이상", "됐", "되었", "정도", "부터", "간"}
+
+// durationWords are durations written without digits.
+var durationWords = []struct {
+	word string
+	days int
+}{
+	{"어젯밤부터", 1}, {"어제밤부터", 1}, {"어제부터", 1}, {"그저께부터", 2}, {"그제부터", 2}, {"오늘아침부터", 0},
+	{"아침부터", 0}, {"아까부터", 0}, {"방금", 0}, {"며칠째", 3}, {"며칠전부터", 3}, {"며칠동안", 3},
+	{"일주일째", 7}, {"일주일넘게", 8}, {"일주일전부터", 7}, {"일주일", 7}, {"이틀째", 2}, {"이틀전부터", 2}, {"사흘째", 3},
+	{"한달째", 30}, {"한달넘게", 31}, {"한달전부터", 30}, {"몇달째", 60}, {"몇달", 60}, {"몇년째", 365}, {"오래전부터", 90}, {"계속", 0},
+}
+
+func (e *Engine) readFacts(c compacted) facts {
+	var f facts
+	s := c.s
+	for _, n := range numbers(s) {
+		rest := s[n.end:]
+		before := s[max(0, n.start-12):n.start]
+		for _, v := range vitalKeys {
+			if strings.Contains(before, v.key) {
+				switch v.kind {
+				case "pulse":
+					f.pulse = n.value
+				case "sugar":
+					f.sugar = n.value
+				case "bp":
+					f.bp = max(f.bp, n.value)
+				}
+			}
+		}
+		if strings.HasPrefix(rest, "일") && (strings.HasPrefix(rest, "일아기") || strings.HasPrefix(rest, "일짜리") || strings.HasPrefix(rest, "일된") ||
+			strings.HasPrefix(rest, "일째아기") || strings.HasPrefix(rest, "일된아기") || strings.Contains(before, "생후")) && n.value <= 400 {
+			f.patient.AgeDays = int(n.value)
+			f.patient.Infant, f.patient.Child = true, true
+			continue
+		}
+		switch {
+		case (strings.HasPrefix(rest, "도") || strings.HasPrefix(rest, "c")) && n.value >= 34 && n.value <= 43:
+			if n.value > f.temp {
+				f.temp, f.tempWord = n.value, c.words(n.start, n.end+1)
+			}
+		case strings.Contains(s[n.start:n.end], ".") && n.value >= 35 && n.value < 43 && !strings.ContainsAny(before, "맥혈당"):
+			// "열 37.8" — a decimal in this range is a body temperature.
+			if n.value > f.temp {
+				f.temp, f.tempWord = n.value, c.words(n.start, n.end)
+			}
+		case (strings.HasPrefix(rest, "살") || strings.HasPrefix(rest, "세")) && n.value < 120 && n.value == float64(int(n.value)):
+			f.patient.Age = int(n.value)
+		case strings.HasPrefix(rest, "개월") && n.value < 48 && !strings.HasPrefix(rest, "개월째") && !strings.HasPrefix(rest, "개월전") &&
+			!strings.HasPrefix(rest, "개월동안") && !strings.HasPrefix(rest, "개월넘") && !strings.HasPrefix(rest, "개월이상") && !strings.HasPrefix(rest, "개월정도"):
+			f.patient.AgeMonths = int(n.value)
+			f.patient.Child = true
+			if n.value == 0 {
+				f.patient.AgeDays = 20
+			}
+			// "3개월 안 된 아기", "3개월 미만" mean younger than that.
+			for _, under := range []string{"개월안된", "개월도안된", "개월미만", "개월전아기", "개월이안된"} {
+				if strings.HasPrefix(rest, under) {
+					f.patient.AgeDays = int(n.value)*30 - 1
+				}
+			}
+		case strings.HasPrefix(rest, "대") && n.value >= 10 && n.value <= 100 && int(n.value)%10 == 0:
+			f.patient.Age = int(n.value)
+		case strings.HasPrefix(rest, "주차") || strings.HasPrefix(rest, "주째") && strings.Contains(s, "임신"):
+			f.patient.Pregnant = true
+		}
+		if (strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "일째된") || strings.HasPrefix(rest, "일밖에안된")) && n.value <= 400 {
+			f.patient.AgeDays = int(n.value)
+			f.patient.Infant, f.patient.Child = true, true
+		}
+		if (strings.HasPrefix(rest, "주된") || strings.HasPrefix(rest, "주밖에안된")) && n.value <= 60 {
+			f.patient.AgeDays = int(n.value) * 7
+			f.patient.Infant, f.patient.Child = true, true
+		}
+		if f.duration == "" {
+			for _, u := range durationUnits {
+				if !strings.HasPrefix(rest, u.unit) || strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "개월된") || strings.HasPrefix(rest, "주된") {
+					continue
+				}
+				after := rest[len(u.unit):]
+				window := after[:min(len(after), 12)]
+				for _, mk := range durationMarkers {
+					if i := strings.Index(window, mk); i >= 0 {
+						f.duration = c.words(n.start, n.end+len(u.unit)+i+len(mk))
+						f.days = int(n.value) * u.days
+						break
+					}
+				}
+				break
+			}
+		}
+	}
+	if f.duration == "" {
+		for _, d := range durationWords {
+			if i := strings.Index(s, d.word); i >= 0 {
+				f.duration, f.days = c.words(i, i+len(d.word)), d.days
+				break
+			}
+		}
+	}
+	if f.patient.Age == 0 {
+		for _, nn := range nativeNumbers {
+			if i := strings.Index(s, nn.word+"살"); i >= 0 {
+				f.patient.Age = nn.n
+				break
+			}
+		}
+	}
+	for _, m := range infantWords {
+		if strings.Contains(s, m.word) {
+			f.patient.AgeDays, f.patient.Infant, f.patient.Child = m.days, true, true
+			break
+		}
+	}
+	if strings.Contains(s, "신생아") {
+		f.patient.Infant, f.patient.Child = true, true
+		if f.patient.AgeDays == 0 && f.patient.AgeMonths == 0 {
+			f.patient.AgeDays = 28
+		}
+	}
+	whoText := s
+	grown := false
+	for _, x := range e.lex.notWho {
+		whoText = strings.ReplaceAll(whoText, x, " ")
+	}
+	for _, w := range e.lex.who {
+		if !strings.Contains(whoText, w.Word) {
+			continue
+		}
+		if f.patient.Who == "" {
+			f.patient.Who = w.Word
+		}
+		switch w.Kind {
+		case "child":
+			f.patient.Child = true
+		case "infant":
+			f.patient.Child, f.patient.Infant = true, true
+		case "grown":
+			grown = true
+		case "adult", "elderly", "self":
+			// Only the first who-word names the patient ("엄마인데 아이가 …" is about the child).
+			if f.patient.Who == w.Word && f.patient.Age == 0 && !f.patient.Child && w.Kind == "elderly" {
+				f.patient.Age = 70
+			}
+		}
+	}
+	if grown && f.patient.Age == 0 && f.patient.AgeMonths == 0 && f.patient.AgeDays == 0 {
+		f.patient.Child, f.patient.Infant = false, false // "고등학생 아들", "성인이에요"
+	}
+	if f.patient.Age > 0 && f.patient.Age < 15 {
+		f.patient.Child = true
+	}
+	if f.patient.Age >= 15 {
+		f.patient.Child, f.patient.Infant = false, false
+	}
+	if f.patient.AgeMonths > 0 && f.patient.AgeMonths < 12 {
+		f.patient.Infant, f.patient.Child = true, true
+	}
+	if _, ok := containsAny(s, e.lex.pregnant); ok {
+		f.patient.Pregnant = true
+	}
+	f.severe = containsAffirmed(s, e.lex.severe)
+	f.extreme = containsAffirmed(s, e.lex.extreme)
+	f.sudden = containsAffirmed(s, e.lex.sudden)
+	if f.extreme {
+		f.severe = true
+	}
+	return f
+}
+
+// under3Months reports whether the patient is an infant younger than three months
+// (100 days), the age at which any fever needs an emergency room.
+func (p Patient) under3Months() bool {
+	switch {
+	case p.AgeDays > 0:
+		return p.AgeDays <= 100
+	case p.AgeMonths > 0:
+		return p.AgeMonths < 3
+	}
+	return false
+}

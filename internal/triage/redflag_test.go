@@ -1,0 +1,154 @@
+package triage
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// redFlagCases has one message per rule in redflags.tsv; TestRedFlagCoverage keeps it
+// complete.
+var redFlagCases = []struct {
+	rule string
+	text string
+}{
+	{"arrest", "아버지가 심장이 멈춘 것 같아요"},
+	{"not_breathing", "아이가 숨을 안 쉬어요"},
+	{"choking", "떡이 걸려서 캑캑거려요"},
+	{"unconscious", "할머니가 갑자기 쓰러지셨어요"},
+	{"confusion", "엄마가 갑자기 횡설수설하세요"},
+	{"stroke_weakness", "아침부터 한쪽 팔다리에 힘이 빠져요"},
+	{"stroke_speech", "남편 말이 어눌해졌어요"},
+	{"stroke_face", "갑자기 입이 한쪽으로 돌아갔어요"},
+	{"worst_headache", "살면서 가장 심한 두통이에요"},
+	{"sudden_headache", "갑자기 머리가 깨질 듯이 아파요"},
+	{"headache_fever_neck", "열이 39도이고 목이 뻣뻣해요"},
+	{"seizure", "아이가 경련을 해요"},
+	{"chest_sweat", "가슴이 아프고 식은땀이 나요"},
+	{"chest_crushing", "가슴을 쥐어짜는 것 같아요"},
+	{"chest_breath", "가슴이 아프고 숨이 차요"},
+	{"chest_severe", "가슴이 너무 아파요"},
+	{"chest_faint", "가슴이 두근거리다 기절했어요"},
+	{"palpitation_severe", "갑자기 심장이 두근거려요"},
+	{"dyspnea_severe", "숨이 너무 차요"},
+	{"dyspnea_infant", "5개월 아기가 숨쉬기 힘들어해요"},
+	{"anaphylaxis", "새우 먹고 입술이 부었어요"},
+	{"anaphylaxis_breath", "땅콩 먹고 숨쉬기가 힘들어요"},
+	{"bleeding", "피가 안 멈춰요"},
+	{"vomit_blood", "피를 토했어요"},
+	{"black_stool", "짜장 같은 검은 변을 봤어요"},
+	{"blood_stool_severe", "혈변이 많이 나오고 어지러워요"},
+	{"poisoning", "수면제를 많이 먹었어요"},
+	{"swallowed", "아이가 동전을 삼켰어요"},
+	{"burn_severe", "끓는 물에 데었는데 너무 아파요"},
+	{"open_fracture", "다리 뼈가 살을 뚫고 나왔어요"},
+	{"fracture", "팔이 부러진 것 같아요"},
+	{"head_injury", "머리를 부딪히고 계속 토해요"},
+	{"head_injury_child", "머리를 세게 부딪혔는데 너무 아파요"},
+	{"abdomen_severe", "배가 찢어질 듯 아파요"},
+	{"appendicitis", "오른쪽 아랫배가 아프고 열이 나요"},
+	{"abdomen_rigid", "배가 너무 아프고 계속 토해요"},
+	{"infant_fever", "생후 50일 아기가 열이 나요"},
+	{"child_high_fever", "열이 40.2도까지 올라요"},
+	{"dehydration", "아기가 탈수 같아요"},
+	{"vision_loss", "갑자기 한쪽 눈이 안 보여요"},
+	{"vision_sudden", "갑자기 시야가 흐려졌어요"},
+	{"eye_chemical", "눈에 락스가 튀었어요"},
+	{"pregnant_bleeding", "임신 10주인데 하혈을 해요"},
+	{"pregnant_pain", "임신 중인데 배가 너무 아파요"},
+	{"labor", "양수가 터진 것 같아요"},
+	{"retention", "소변이 안 나오고 아랫배가 아파요"},
+	{"testis", "갑자기 고환이 너무 아파요"},
+	{"heat", "더위 먹고 쓰러졌어요"},
+	{"suicidal", "죽고 싶어요"},
+	{"self_harm", "자해를 했어요"},
+	{"harm_others", "누군가를 죽이고 싶어요"},
+	{"stab", "칼에 찔렸어요"},
+	{"shock", "얼굴이 창백하고 식은땀이 나요"},
+	{"bloody_diarrhea_fever", "피 섞인 설사에 열이 39도예요"},
+	{"cant_walk_injury", "넘어졌는데 걸을 수가 없어요"},
+	{"chest_radiate", "가슴이 아프고 왼팔까지 저려요"},
+	{"mentions_119", "119 불러야 할까요"},
+	{"nosebleed_long", "코피가 한 시간째 안 멈춰요"},
+	{"palpitation_long", "두근거림이 안 멈춰요"},
+	{"pulse", "맥박이 160이에요"},
+	{"sugar", "혈당이 450 나왔어요"},
+	{"bp_headache", "혈압이 190이고 머리가 아파요"},
+	{"fall_height", "사다리에서 떨어져서 허리를 다쳤어요"},
+	{"fall_height_any", "높은 데서 떨어졌어요"},
+	{"burn_body", "온몸에 화상을 입었어요"},
+	{"burn_wide", "손바닥 전체에 화상을 입었어요"},
+	{"deep_wound", "손가락을 깊게 베였어요"},
+	{"bite", "개한테 물렸어요"},
+	{"child_lethargy", "아이가 축 처져서 잘 안 깨요"},
+	{"intussusception", "아기가 딸기잼 같은 변을 봤어요"},
+	{"inhaler_fail", "흡입기를 써도 숨이 차요"},
+	{"petechiae_fever", "열이 나고 몸에 멍 같은 점이 생겼어요"},
+	{"deform", "넘어졌는데 손목 모양이 이상해요"},
+	{"child_ate_drug", "아이가 할머니 혈압약을 먹었어요"},
+	{"dkaa", "당뇨가 있는데 토하고 숨이 가빠요"},
+	{"glaucoma", "눈이 아프고 침침하면서 토할 것 같아요"},
+	{"sudden_hearing", "갑자기 귀가 안 들리고 어지러워요"},
+	{"vertigo_vomit", "갑자기 빙글빙글 돌고 계속 토해요"},
+	{"abdomen_sudden", "갑자기 배가 아프고 토해요"},
+	{"allergy_swell", "벌에 쏘였는데 팔이 퉁퉁 부었어요"},
+	{"dehydration_vomit", "계속 토해서 물도 못 마셔요"},
+	{"flank_fever", "옆구리가 너무 아프고 열이 나요"},
+	{"crush", "문에 손가락이 끼었는데 피가 나요"},
+	{"ear_foreign", "귀에 벌레가 들어갔어요"},
+	{"blood_sputum", "피 섞인 가래가 계속 나와요 숨도 차요"},
+	{"rigid_abd", "배가 딱딱하고 너무 아파요"},
+	{"mentions_er", "응급실 가야 할까요"},
+}
+
+func TestRedFlags(t *testing.T) {
+	e := newTestEngine(t)
+	for _, tc := range redFlagCases {
+		t.Run(tc.rule, func(t *testing.T) {
+			r := e.Analyze(tc.text)
+			ids := make([]string, len(r.RedFlags))
+			for i, f := range r.RedFlags {
+				ids[i] = strings.TrimPrefix(f.ID, "crisis:")
+			}
+			if !slices.Contains(ids, tc.rule) {
+				t.Errorf("Analyze(%q) red flags = %v, want %s", tc.text, ids, tc.rule)
+			}
+			if !r.Level.IsEmergency() || r.Intent != IntentEmergency {
+				t.Errorf("Analyze(%q) = %s/%s, want an emergency", tc.text, r.Intent, r.Level)
+			}
+			if len(r.Departments) != 0 {
+				t.Errorf("Analyze(%q) departments = %v, want none at an emergency level", tc.text, r.Departments)
+			}
+			if !strings.Contains(r.Answer, "119") && !strings.Contains(r.Answer, "응급실") {
+				t.Errorf("Analyze(%q) answer %q names neither 119 nor 응급실", tc.text, r.Answer)
+			}
+			if r.Disclaimer == "" {
+				t.Errorf("Analyze(%q) has no disclaimer", tc.text)
+			}
+		})
+	}
+}
+
+func TestRedFlagCoverage(t *testing.T) {
+	e := newTestEngine(t)
+	for _, rl := range e.rules {
+		if !slices.ContainsFunc(redFlagCases, func(c struct{ rule, text string }) bool { return c.rule == rl.ID }) {
+			t.Errorf("rule %s has no case in redFlagCases", rl.ID)
+		}
+	}
+}
+
+func TestCrisisLines(t *testing.T) {
+	e := newTestEngine(t)
+	for _, text := range []string{"죽고 싶어요", "자해하고 싶어요", "요즘 살기 싫어요", "번개탄 사놨어요"} {
+		t.Run(text, func(t *testing.T) {
+			r := e.Analyze(text)
+			if !r.Crisis || r.Level != LevelEmergency119 {
+				t.Errorf("Analyze(%q) crisis=%v level=%s, want crisis at %s", text, r.Crisis, r.Level, LevelEmergency119)
+			}
+			if !strings.Contains(r.Answer, "109") {
+				t.Errorf("Analyze(%q) answer %q lacks the crisis line 109", text, r.Answer)
+			}
+		})
+	}
+}

@@ -1,0 +1,157 @@
+// Package triage understands short Korean symptom messages without a hosted model: it
+// normalises the text, finds symptoms from an embedded lexicon (with negation, numbers,
+// duration, severity and who is ill), checks red-flag rules first, and ranks 진료과 by
+// combining lexicon weights with a character n-gram naive Bayes classifier trained at
+// start-up on an embedded labelled corpus. Every result says which words led where.
+//
+// The knowledge base lives in data/*.tsv (embedded), not in Go literals, so that doctors
+// and editors can review it without reading code: symptoms.tsv (patterns and department
+// weights), redflags.tsv (emergency rules on the legal 별표 1 list and KTAS), lexicon.tsv
+// (negation, severity, who is ill, intents, follow-up choices), conditions.tsv and
+// corpus.tsv (written by the data helper).
+//
+// Order of decisions: red flags first (an emergency result never names a department),
+// then booking/my-reservation requests, "X란?" questions, symptoms, greetings and help,
+// and last the classifier alone.
+//
+// Who is ill: when the text names a child (아이, 아기, 애기, 우리 애, 딸, 아들, 초등학생,
+// N살 with N < 15, N개월 …), 소아청소년과 goes first, unless the best department is in
+// lexicon.tsv's childkeep list (치과, 소아치과: teeth go to dentists, and a child's tooth
+// to 소아치과). A child's eye complaint gets 소아청소년과 first and 안과 next. In
+// pregnancy 산부인과 goes first under the same exception.
+package triage
+
+// Intent is what the user wants.
+type Intent string
+
+// Intents.
+const (
+	IntentSymptom        Intent = "symptom"
+	IntentDiseaseInfo    Intent = "disease_info"
+	IntentGreeting       Intent = "greeting"
+	IntentHelp           Intent = "help"
+	IntentBooking        Intent = "booking"
+	IntentMyReservations Intent = "my_reservations"
+	IntentEmergency      Intent = "emergency"
+	IntentUnknown        Intent = "unknown"
+)
+
+// Level is how urgently the user should get care, mapped onto KTAS-like bands:
+// KTAS 1–2 → 119 now, 3 → ER now, 4 → clinic today, 5 → clinic soon or self-care.
+type Level string
+
+// Levels, from most to least urgent. The empty level is used for non-symptom intents.
+const (
+	LevelEmergency119 Level = "emergency_119"
+	LevelEmergencyER  Level = "emergency_er"
+	LevelClinicToday  Level = "clinic_today"
+	LevelClinicSoon   Level = "clinic_soon"
+	LevelSelfCare     Level = "self_care"
+)
+
+// rank orders levels so that the most urgent wins when several findings disagree.
+func (l Level) rank() int {
+	switch l {
+	case LevelEmergency119:
+		return 5
+	case LevelEmergencyER:
+		return 4
+	case LevelClinicToday:
+		return 3
+	case LevelClinicSoon:
+		return 2
+	case LevelSelfCare:
+		return 1
+	}
+	return 0
+}
+
+// IsEmergency reports whether the level means "do not book, go now".
+func (l Level) IsEmergency() bool { return l == LevelEmergency119 || l == LevelEmergencyER }
+
+func parseLevel(s string) (Level, bool) {
+	l := Level(s)
+	return l, l.rank() > 0
+}
+
+// Result is the engine's whole answer for one message. It is self-contained so that the
+// dialogue engine can stay stateless: it appends a Choice to the text and asks again.
+type Result struct {
+	Intent      Intent           `json:"intent"`
+	Level       Level            `json:"level"`
+	Departments []Recommendation `json:"departments"`
+	RedFlags    []RedFlag        `json:"red_flags"`
+	Findings    []Finding        `json:"findings"`
+	Patient     Patient          `json:"patient"`
+	Temperature float64          `json:"temperature,omitempty"`
+	Duration    string           `json:"duration,omitempty"`
+	Condition   *Condition       `json:"condition"`
+	Question    *Question        `json:"question"`
+	Answer      string           `json:"answer"`
+	Disclaimer  string           `json:"disclaimer"`
+	// Crisis is set when the red flag is a mental-health crisis, so that channels can show
+	// the crisis line buttons instead of the 119 card.
+	Crisis bool `json:"crisis,omitempty"`
+}
+
+// Recommendation is one 진료과 with the reason for it.
+type Recommendation struct {
+	Code    string   `json:"code"`
+	Name    string   `json:"name"`
+	Score   float64  `json:"score"`
+	Because []string `json:"because"`
+}
+
+// RedFlag is one emergency rule that fired, with the findings that made it fire.
+type RedFlag struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Level   Level    `json:"level"`
+	Because []string `json:"because"`
+}
+
+// Finding is one symptom recognised in the text, kept for explanation and audit.
+type Finding struct {
+	Symptom  string   `json:"symptom"` // lexicon id, e.g. "fever"
+	Name     string   `json:"name"`    // Korean name, e.g. "발열"
+	Words    []string `json:"words"`   // the user's words that matched
+	Negated  bool     `json:"negated,omitempty"`
+	Location string   `json:"location,omitempty"` // body part, e.g. "머리"
+	Severe   bool     `json:"severe,omitempty"`
+}
+
+// Patient is who is ill, as far as the text tells.
+type Patient struct {
+	Child     bool   `json:"child,omitempty"`
+	Infant    bool   `json:"infant,omitempty"` // under one year
+	Age       int    `json:"age,omitempty"`    // years, 0 if unknown
+	AgeMonths int    `json:"age_months,omitempty"`
+	AgeDays   int    `json:"age_days,omitempty"`
+	Pregnant  bool   `json:"pregnant,omitempty"`
+	Who       string `json:"who,omitempty"` // the word that told us, e.g. "딸"
+}
+
+// Condition is a disease explanation from conditions.tsv.
+type Condition struct {
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases,omitempty"`
+	Departments []string `json:"departments"`
+	Summary     string   `json:"summary"`
+	WhenToSee   string   `json:"when_to_see"`
+}
+
+// Question is a follow-up question for when the text is not enough to decide.
+type Question struct {
+	ID      string   `json:"id"`
+	Text    string   `json:"text"`
+	Choices []Choice `json:"choices"`
+}
+
+// Choice is one quick reply; the dialogue engine appends Append to the user's text.
+type Choice struct {
+	Label  string `json:"label"`
+	Append string `json:"append"`
+}
+
+// Disclaimer is attached to every result.
+const Disclaimer = "HeyDoctor의 안내는 진단이 아니에요. 정확한 판단은 꼭 의료진에게 받으세요."
