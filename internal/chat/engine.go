@@ -369,7 +369,7 @@ func (e *Engine) emergency(ctx context.Context, st *state, res triage.Result) Re
 	st.Department = "er"
 	r := Reply{Texts: []string{res.Answer + "\n\n" + res.Disclaimer}}
 	if res.Crisis {
-		r.Cards = []Card{{Title: "지금 바로 이야기할 수 있는 곳", Description: "자살예방상담전화 109, 정신건강위기상담 1577-0199, 청소년 1388. 24시간 연결돼요.",
+		r.Cards = []Card{{Title: "지금 바로 이야기할 수 있는 곳", Description: "자살예방상담전화 109(예전 1393이 109로 통합됐어요), 정신건강위기상담 1577-0199, 청소년 1388. 24시간 연결돼요.",
 			Buttons: []Button{{Label: "109 전화", Kind: ButtonPhone, Value: "109"}, {Label: "1577-0199 전화", Kind: ButtonPhone, Value: "15770199"}, {Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}}
 		r.Choices = []Choice{restartChoice}
 		return r

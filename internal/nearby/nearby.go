@@ -562,3 +562,11 @@ func heapPop(h []cand) ([]cand, cand) {
 	}
 	return h, top
 }
+
+// DistanceM is the haversine distance in metres between two WGS84 points, the same
+// measure Search reports.
+func DistanceM(lat1, lng1, lat2, lng2 float64) float64 {
+	const rad = math.Pi / 180
+	p1, p2 := lat1*rad, lat2*rad
+	return metres(hav(p1, math.Cos(p1), lng1*rad, p2, math.Cos(p2), lng2*rad))
+}
