@@ -12,8 +12,11 @@ import (
 func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userKey string) (*heydoctor.Conversation, error) {
 	c := heydoctor.Conversation{Channel: ch, UserKey: userKey}
 	var updated, expires int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT state, updated_at, expires_at FROM conversations WHERE channel = ? AND user_key = ? AND expires_at > ?`,
-		string(ch), userKey, s.unix()).Scan(&c.State, &updated, &expires)
+	stmt, err := s.prepared(ctx, s.rdb, `SELECT state, updated_at, expires_at FROM conversations WHERE channel = ? AND user_key = ? AND expires_at > ?`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	err = stmt.QueryRowContext(ctx, string(ch), userKey, s.unix()).Scan(&c.State, &updated, &expires)
 	if err == sql.ErrNoRows {
 		return nil, notFound("대화", userKey)
 	}
@@ -24,23 +27,22 @@ func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userK
 	return &c, nil
 }
 
-// PutConversation saves a conversation's state, creating or replacing it.
+// PutConversation saves a conversation's state, creating or replacing it, in a single
+// upsert statement: chat turns are the busiest writes, and one statement is one commit.
 func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) error {
+	q := `INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (channel, user_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`
+	if s.dialect == MySQL {
+		q = `INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE state = VALUES(state), updated_at = VALUES(updated_at), expires_at = VALUES(expires_at)`
+	}
+	stmt, err := s.prepared(ctx, s.wdb, q)
+	if err != nil {
+		return translate(err)
+	}
 	return s.retry(ctx, func() error {
-		return s.withTx(ctx, func(tx *sql.Tx) error {
-			now := s.unix()
-			res, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ?, expires_at = ? WHERE channel = ? AND user_key = ?`,
-				c.State, now, c.ExpiresAt.Unix(), string(c.Channel), c.UserKey)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				return nil
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-				string(c.Channel), c.UserKey, c.State, now, c.ExpiresAt.Unix())
-			return err
-		})
+		_, err := stmt.ExecContext(ctx, string(c.Channel), c.UserKey, c.State, s.unix(), c.ExpiresAt.Unix())
+		return translate(err)
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -43,6 +44,9 @@ type Store struct {
 	wdb     *sql.DB // writes and transactions
 	now     func() time.Time
 	dsn     string
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Options tune Open.
@@ -161,6 +165,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	s.closeStatements()
 	var errs []error
 	if s.rdb != nil && s.rdb != s.wdb {
 		errs = append(errs, s.rdb.Close())
