@@ -323,3 +323,32 @@ func TestStaffAdd(t *testing.T) {
 	}
 	fmt.Fprint(io.Discard, stderr.String())
 }
+
+func TestImportCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	err, out, stderr := runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv", "testdata/kasi_holiday_2026.xml")
+	if err != nil {
+		t.Fatalf("import: %v\n%s\n%s", err, out, stderr)
+	}
+	for _, want := range []string{"seoul_pharmacy_cp949.csv (seoul-pharmacy-csv): read", "inserted", "rejected", "holidays 2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	// Importing the same file again changes nothing.
+	err, out, _ = runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv")
+	if err != nil || !strings.Contains(out, "inserted 0, updated 0") {
+		t.Errorf("re-import: %v\n%s", err, out)
+	}
+	// A gateway error fails that input, names it, and leaves the data as it was.
+	err, _, stderr = runCmd(t, nil, "import", "--db", db, "testdata/gateway_error.xml")
+	if err == nil || !strings.Contains(stderr, "gateway_error.xml") {
+		t.Errorf("gateway error: %v %s", err, stderr)
+	}
+	if err, _, _ := runCmd(t, nil, "import", "--db", db, "--format", "nope", "x"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("unknown format accepted: %v", err)
+	}
+	if err, _, _ := runCmd(t, nil, "import", "--db", db, "nmc-hospitals"); exitCode(err, io.Discard) == 0 {
+		t.Error("a download without a service key ran")
+	}
+}
