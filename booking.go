@@ -86,6 +86,25 @@ const (
 	StatusRejected  ReservationStatus = "rejected"
 )
 
+// Label is the status in a patient's and receptionist's words.
+func (s ReservationStatus) Label() string {
+	switch s {
+	case StatusRequested:
+		return "병원 확인 대기"
+	case StatusConfirmed:
+		return "예약 확정"
+	case StatusAttended:
+		return "방문 완료"
+	case StatusNoShow:
+		return "미방문"
+	case StatusCancelled:
+		return "취소됨"
+	case StatusRejected:
+		return "병원에서 거절"
+	}
+	return string(s)
+}
+
 // Active reports whether the reservation still holds its slot.
 func (s ReservationStatus) Active() bool { return s == StatusRequested || s == StatusConfirmed }
 

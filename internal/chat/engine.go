@@ -700,7 +700,7 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 		if in, ok := e.dir.Get(res.InstitutionID); ok {
 			title = in.Name
 		}
-		desc := kstTime(res.Start) + " · " + statusWord(res.Status)
+		desc := kstTime(res.Start) + " · " + res.Status.Label()
 		if res.Doctor != nil {
 			desc += "\n" + res.Doctor.Name
 		}
@@ -709,24 +709,6 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 	}
 	r.Choices = []Choice{restartChoice}
 	return r, nil
-}
-
-func statusWord(s heydoctor.ReservationStatus) string {
-	switch s {
-	case heydoctor.StatusRequested:
-		return "확인 대기"
-	case heydoctor.StatusConfirmed:
-		return "확정"
-	case heydoctor.StatusAttended:
-		return "방문 완료"
-	case heydoctor.StatusNoShow:
-		return "미방문"
-	case heydoctor.StatusCancelled:
-		return "취소됨"
-	case heydoctor.StatusRejected:
-		return "병원에서 거절"
-	}
-	return string(s)
 }
 
 func (e *Engine) cancelReservation(ctx context.Context, in Input, st *state, code string) (Reply, error) {

@@ -122,7 +122,7 @@ type reservationJSON struct {
 }
 
 func toReservationJSON(r *heydoctor.Reservation) reservationJSON {
-	j := reservationJSON{Code: r.Code, Status: string(r.Status), StatusLabel: reservationLabel(r.Status),
+	j := reservationJSON{Code: r.Code, Status: string(r.Status), StatusLabel: r.Status.Label(),
 		Start: r.Start.In(heydoctor.KST).Format(time.RFC3339), End: r.End.In(heydoctor.KST).Format(time.RFC3339), Sequence: r.Sequence, Reason: r.Reason}
 	if r.Institution != nil {
 		in := r.Institution
@@ -142,25 +142,6 @@ func toReservationJSON(r *heydoctor.Reservation) reservationJSON {
 		j.Name = r.Patient.Name
 	}
 	return j
-}
-
-// reservationLabel is a reservation status in the patient's words.
-func reservationLabel(s heydoctor.ReservationStatus) string {
-	switch s {
-	case heydoctor.StatusRequested:
-		return "병원 확인 대기"
-	case heydoctor.StatusConfirmed:
-		return "예약 확정"
-	case heydoctor.StatusAttended:
-		return "방문 완료"
-	case heydoctor.StatusNoShow:
-		return "미방문"
-	case heydoctor.StatusCancelled:
-		return "취소됨"
-	case heydoctor.StatusRejected:
-		return "병원에서 거절"
-	}
-	return string(s)
 }
 
 type bookRequestJSON struct {
@@ -196,13 +177,7 @@ func (s *Server) handleCreateReservation(w http.ResponseWriter, r *http.Request)
 	res, created, err := s.cfg.Booking.Book(r.Context(), booking.BookRequest{DoctorID: req.DoctorID, Start: start, Name: req.Name,
 		Phone: req.Phone, Note: req.Note, IdempotencyKey: key, Channel: heydoctor.ChannelAPI})
 	if err != nil {
-		var ce *booking.ConflictError
-		if errors.As(err, &ce) {
-			body := map[string]any{"error": map[string]string{"code": "conflict", "message": heydoctor.MessageOf(err)},
-				"alternatives": toSlotsJSON(ce.Alternatives)}
-			return encode(w, http.StatusConflict, body)
-		}
-		return err
+		return conflictWithAlternatives(w, err)
 	}
 	status := http.StatusOK
 	if created {
@@ -261,12 +236,7 @@ func (s *Server) handleRescheduleReservation(w http.ResponseWriter, r *http.Requ
 	}
 	res, err := s.cfg.Booking.RescheduleByPatient(r.Context(), r.PathValue("code"), phone, start)
 	if err != nil {
-		var ce *booking.ConflictError
-		if errors.As(err, &ce) {
-			return encode(w, http.StatusConflict, map[string]any{"error": map[string]string{"code": "conflict", "message": heydoctor.MessageOf(err)},
-				"alternatives": toSlotsJSON(ce.Alternatives)})
-		}
-		return err
+		return conflictWithAlternatives(w, err)
 	}
 	return encode(w, http.StatusOK, toReservationJSON(res))
 }
@@ -281,4 +251,17 @@ func (s *Server) handleReservationICS(w http.ResponseWriter, r *http.Request) er
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(booking.ICS(res, res.Institution, s.cfg.BaseURL))
 	return err
+}
+
+// conflictWithAlternatives answers a taken slot with 409 and the next free slots to offer
+// instead; any other error is returned for the error table.
+func conflictWithAlternatives(w http.ResponseWriter, err error) error {
+	var ce *booking.ConflictError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	return encode(w, http.StatusConflict, map[string]any{
+		"error":        map[string]string{"code": "conflict", "message": heydoctor.MessageOf(err)},
+		"alternatives": toSlotsJSON(ce.Alternatives),
+	})
 }

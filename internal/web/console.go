@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -165,7 +164,7 @@ func (s *Server) dayData(r *http.Request) (*dayPage, error) {
 			continue
 		}
 		row := consoleRow{ID: res.ID, Time: res.Start.In(heydoctor.KST).Format("15:04"), End: res.End.In(heydoctor.KST).Format("15:04"),
-			Status: string(res.Status), Label: reservationLabel(res.Status), Channel: string(res.Channel), Note: res.Note, Actions: actionsFor(res)}
+			Status: string(res.Status), Label: res.Status.Label(), Channel: string(res.Channel), Note: res.Note, Actions: actionsFor(res)}
 		if res.Doctor != nil {
 			row.Doctor = res.Doctor.Name
 		}
@@ -231,7 +230,7 @@ func (s *Server) handleConsoleAction(w http.ResponseWriter, r *http.Request) err
 		http.Redirect(w, r, back+"&err="+url.QueryEscape(heydoctor.MessageOf(err)), http.StatusSeeOther)
 		return nil
 	}
-	msg := fmt.Sprintf("%s %s님 예약: %s", res.Start.In(heydoctor.KST).Format("15:04"), patientName(res), reservationLabel(res.Status))
+	msg := fmt.Sprintf("%s %s님 예약: %s", res.Start.In(heydoctor.KST).Format("15:04"), patientName(res), res.Status.Label())
 	http.Redirect(w, r, back+"&ok="+url.QueryEscape(msg), http.StatusSeeOther)
 	return nil
 }
@@ -566,12 +565,7 @@ func (s *Server) handleAPIConsoleReschedule(w http.ResponseWriter, r *http.Reque
 	start, _ := time.Parse(time.RFC3339, req.Start)
 	res, err := s.cfg.Booking.RescheduleByStaff(r.Context(), st, id, start)
 	if err != nil {
-		var ce *booking.ConflictError
-		if errors.As(err, &ce) {
-			return encode(w, http.StatusConflict, map[string]any{"error": map[string]string{"code": "conflict", "message": heydoctor.MessageOf(err)},
-				"alternatives": toSlotsJSON(ce.Alternatives)})
-		}
-		return err
+		return conflictWithAlternatives(w, err)
 	}
 	return encode(w, http.StatusOK, toReservationJSON(res))
 }
