@@ -1,0 +1,165 @@
+package chat_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"heydoctor"
+	"heydoctor/internal/booking"
+	"heydoctor/internal/chat"
+	"heydoctor/internal/demo"
+	"heydoctor/internal/directory"
+	"heydoctor/internal/hours"
+	"heydoctor/internal/sqlstore/storetest"
+	"heydoctor/internal/triage"
+)
+
+func newEngine(tb testing.TB) (*chat.Engine, *storetest.Clock) {
+	tb.Helper()
+	clock := &storetest.Clock{T: time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST)}
+	store := storetest.SQLite(tb, clock.Now)
+	log := slog.New(slog.DiscardHandler)
+	if err := demo.Load(context.Background(), store, log); err != nil {
+		tb.Fatal(err)
+	}
+	dir := directory.New(store, hours.NewCalendar(), log, clock.Now)
+	if err := dir.Refresh(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tri, err := triage.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := booking.NewService(store, dir.Calendar(), clock.Now, log)
+	return chat.NewEngine(tri, dir, b, store, "https://heydoctor.example", clock.Now, log), clock
+}
+
+func say(t testing.TB, e *chat.Engine, user, text, choice string) chat.Reply {
+	t.Helper()
+	r, err := e.Respond(context.Background(), chat.Input{Channel: heydoctor.ChannelWeb, UserKey: user, Text: text, Choice: choice})
+	if err != nil {
+		t.Fatalf("Respond(%q, %q): %v", text, choice, err)
+	}
+	if len(r.Texts) == 0 && len(r.Cards) == 0 {
+		t.Fatalf("empty reply to %q", text)
+	}
+	return r
+}
+
+func all(r chat.Reply) string {
+	var b strings.Builder
+	for _, t := range r.Texts {
+		b.WriteString(t + "\n")
+	}
+	for _, c := range r.Cards {
+		b.WriteString(c.Title + " " + c.Description + "\n")
+		for _, bt := range c.Buttons {
+			b.WriteString(bt.Label + "=" + bt.Value + "\n")
+		}
+	}
+	for _, c := range r.Choices {
+		b.WriteString(c.Label + "=" + c.Value + "\n")
+	}
+	return b.String()
+}
+
+func TestEmergenciesComeFirst(t *testing.T) {
+	e, _ := newEngine(t)
+	tests := []struct{ text, want string }{
+		{"가슴이 쥐어짜듯 아프고 식은땀이 나", "119"},
+		{"갑자기 한쪽 팔다리에 힘이 빠지고 말이 어눌해요", "119"},
+		{"태어난 지 두 달 된 아기가 열이 38.5도예요", "응급"},
+		{"죽고 싶어요 다 끝내고 싶어", "109"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := say(t, e, "u-"+tt.text, tt.text, "")
+			got := all(r)
+			if !strings.Contains(got, tt.want) || !strings.Contains(got, "진단이 아니에요") {
+				t.Errorf("reply lacks %q or the disclaimer:\n%s", tt.want, got)
+			}
+			if strings.Contains(got, "=dept:") || strings.Contains(got, "=near") {
+				t.Errorf("a department was offered at an emergency level:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestSymptomToNearbyClinics(t *testing.T) {
+	e, _ := newEngine(t)
+	r := say(t, e, "u1", "허리를 삐끗했는데 다리가 저려요", "")
+	if got := all(r); !strings.Contains(got, "정형외과") && !strings.Contains(got, "신경외과") {
+		t.Fatalf("back pain reply:\n%s", got)
+	}
+	r = say(t, e, "u1", "", "near")
+	r = say(t, e, "u1", "시흥시 정왕동", "")
+	if len(r.Cards) == 0 || !strings.Contains(all(r), "진료시간은 변동될 수 있으니") {
+		t.Fatalf("nearby reply:\n%s", all(r))
+	}
+	for _, c := range r.Cards {
+		if len(c.Buttons) > 3 {
+			t.Errorf("card %q has %d buttons", c.Title, len(c.Buttons))
+		}
+	}
+}
+
+func TestForgedAndStaleChoices(t *testing.T) {
+	e, _ := newEngine(t)
+	say(t, e, "u2", "안녕하세요", "")
+	// A choice that was never offered is not obeyed: it is read as text.
+	r := say(t, e, "u2", "", "cancel:ABCDEFGH")
+	if strings.Contains(all(r), "취소했어요") {
+		t.Errorf("a forged cancel was obeyed:\n%s", all(r))
+	}
+	r = say(t, e, "u2", "", "slot:1764460800")
+	if strings.Contains(all(r), "이름을 적어") {
+		t.Errorf("a forged slot started a booking:\n%s", all(r))
+	}
+}
+
+func TestConversationExpires(t *testing.T) {
+	e, clock := newEngine(t)
+	say(t, e, "u3", "목이 아파요", "")
+	say(t, e, "u3", "", "near")
+	clock.Add(31 * time.Minute)
+	r := say(t, e, "u3", "정왕동", "")
+	if strings.Contains(all(r), "근처에서 지금") {
+		t.Errorf("an expired conversation went on:\n%s", all(r))
+	}
+}
+
+func TestHostileInputs(t *testing.T) {
+	e, _ := newEngine(t)
+	for _, text := range []string{"", " ", strings.Repeat("가", 5000), "😀😀", "What should I do?", "\x00\x01\xff", "<script>alert(1)</script>", "처음으로"} {
+		say(t, e, "u4", text, "")
+	}
+	if _, err := e.Respond(context.Background(), chat.Input{Channel: heydoctor.ChannelWeb, UserKey: "", Text: "x"}); heydoctor.KindOf(err) != heydoctor.Invalid {
+		t.Errorf("empty user key: %v", err)
+	}
+}
+
+func FuzzRespond(f *testing.F) {
+	e, _ := newEngine(f)
+	for _, s := range []string{"안녕", "열이 나요", "비염이란?", "내 예약", "정왕동", "처음으로", "near", "dept:D001"} {
+		f.Add(s, "")
+		f.Add("", s)
+	}
+	f.Fuzz(func(t *testing.T, text, choice string) {
+		r, err := e.Respond(context.Background(), chat.Input{Channel: heydoctor.ChannelWeb, UserKey: "fuzz", Text: text, Choice: choice})
+		if err != nil {
+			t.Fatalf("Respond(%q, %q): %v", text, choice, err)
+		}
+		if len(r.Texts) == 0 && len(r.Cards) == 0 {
+			t.Fatalf("empty reply to %q %q", text, choice)
+		}
+		for _, s := range r.Texts {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8 in reply to %q", text)
+			}
+		}
+	})
+}
