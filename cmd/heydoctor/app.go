@@ -112,12 +112,6 @@ func (a *app) webConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry,
 		TrustedProxies: cfg.proxies,
 		BaseURL:        cfg.BaseURL,
 		KakaoJSKey:     cfg.KakaoJSKey,
-		Ready: func(ctx context.Context) error {
-			if err := store.Ping(ctx); err != nil {
-				return err
-			}
-			return store.CheckSchema(ctx)
-		},
 		Kakao:     a.kakao,
 		Directory: a.dir,
 		Store:     store,

@@ -9,8 +9,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -230,7 +232,25 @@ func translate(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &heydoctor.Error{Kind: heydoctor.Unavailable, Message: "요청 시간이 초과되었습니다", Err: err}
 	}
+	if isConnectionError(err) {
+		return &heydoctor.Error{Kind: heydoctor.Unavailable, Message: "데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.", Err: err}
+	}
 	return err
+}
+
+// isConnectionError reports errors that mean the database cannot be reached right now
+// (MySQL down or restarting, the pool closed), as opposed to a bad query.
+func isConnectionError(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &ne), errors.As(err, &oe),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, mysql.ErrInvalidConn):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database is closed") || strings.Contains(msg, "connection refused") ||
+		strings.Contains(msg, "unable to open database file")
 }
 
 func isUniqueViolation(err error) bool {

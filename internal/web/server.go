@@ -32,7 +32,8 @@ type Config struct {
 	KakaoJSKey     string
 	Now            func() time.Time
 
-	// Ready reports whether the service can serve: database reachable, schema current.
+	// Ready reports whether the service can serve; by default, the store answers and its
+	// schema is this binary's.
 	Ready func(context.Context) error
 	// Kakao handles POST /kakao/skill.
 	Kakao http.Handler
@@ -75,6 +76,15 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Ready == nil && cfg.Store != nil {
+		store := cfg.Store
+		cfg.Ready = func(ctx context.Context) error {
+			if err := store.Ping(ctx); err != nil {
+				return err
+			}
+			return store.CheckSchema(ctx)
+		}
 	}
 	p, err := newPages()
 	if err != nil {
