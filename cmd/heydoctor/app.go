@@ -112,12 +112,12 @@ func (a *app) webConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry,
 		TrustedProxies: cfg.proxies,
 		BaseURL:        cfg.BaseURL,
 		KakaoJSKey:     cfg.KakaoJSKey,
-		Kakao:     a.kakao,
-		Directory: a.dir,
-		Store:     store,
-		Triage:    a.triage,
-		Chat:      a.chat,
-		Booking:   a.booking,
+		Kakao:          a.kakao,
+		Directory:      a.dir,
+		Store:          store,
+		Triage:         a.triage,
+		Chat:           a.chat,
+		Booking:        a.booking,
 	}
 }
 
