@@ -54,7 +54,8 @@ func env(vars map[string]string) func(string) string {
 func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &lockedBuffer{addr: make(chan string, 1)}
+	announced := make(chan string, 1)
+	stdout := &lockedBuffer{addr: announced}
 	stderr := &lockedBuffer{}
 	done := make(chan error, 1)
 	args := append([]string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", dsn}, extra...)
@@ -72,7 +73,7 @@ func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuff
 	})
 	var base string
 	select {
-	case base = <-stdout.addr:
+	case base = <-announced:
 	case err := <-done:
 		t.Fatalf("run exited early: %v\n%s", err, stderr.String())
 	case <-time.After(60 * time.Second):
