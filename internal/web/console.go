@@ -38,6 +38,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /console/api/reservations/{id}/{action}", staff(s.api(s.handleAPIConsoleAction)))
 	mux.Handle("GET /console/api/doctors", staff(s.api(s.handleAPIConsoleDoctors)))
 	mux.Handle("GET /console/api/audit", staff(s.api(s.handleAPIConsoleAudit)))
+	s.consoleAPIRoutes(mux, staff)
 }
 
 type loginPage struct {

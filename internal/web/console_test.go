@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -172,5 +173,85 @@ func decodeJSON(t *testing.T, resp *http.Response, out any) {
 	}
 	if err := jsonNewDecoder(resp).Decode(out); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// consoleJSON sends a console API request with the session cookie and CSRF header.
+func consoleJSON(t *testing.T, e *siteEnv, method, path, csrf, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestConsoleJSONAPI(t *testing.T) {
+	e := newSiteEnv(t)
+	ctx := context.Background()
+	onboarded, _ := e.store.ListInstitutions(ctx, heydoctor.InstitutionFilter{Onboarded: true})
+	addStaff(t, e, onboarded[0].ID, "boss", heydoctor.RoleAdmin)
+	csrf := loginAs(t, e, "boss")
+
+	code, body := consoleJSON(t, e, "POST", "/console/api/doctors", csrf, `{"name":"피부과 진료실","department":"피부과","is_room":true}`)
+	if code != 201 || !strings.Contains(body, `"department":"피부과"`) {
+		t.Fatalf("create room = %d %s", code, body)
+	}
+	var id int64
+	fmt.Sscanf(body[strings.Index(body, `"id":`)+5:], "%d", &id)
+	if code, body := consoleJSON(t, e, "POST", "/console/api/doctors", "wrong", `{"name":"x","department":"내과"}`); code != 403 {
+		t.Errorf("wrong CSRF = %d %s", code, body)
+	}
+	for _, bad := range []struct{ body, field string }{
+		{`{"blocks":[{"weekday":1,"start":"0900","end":"1200"},{"weekday":1,"start":"1100","end":"1300"}],"slot_minutes":15,"capacity":1,"horizon_days":30,"min_notice_minutes":30}`, "blocks"},
+		{`{"blocks":[{"weekday":1,"start":"0900","end":"1200"}],"slot_minutes":0,"capacity":-1,"horizon_days":30,"min_notice_minutes":30}`, ""},
+		{`{"blocks":[{"weekday":1,"start":"9시","end":"1200"}],"slot_minutes":15,"capacity":1,"horizon_days":30,"min_notice_minutes":30}`, ""},
+	} {
+		code, body := consoleJSON(t, e, "PUT", fmt.Sprintf("/console/api/doctors/%d/schedule", id), csrf, bad.body)
+		if code != 400 || (bad.field != "" && !strings.Contains(body, `"field":"`+bad.field)) {
+			t.Errorf("bad schedule %s = %d %s", bad.body, code, body)
+		}
+	}
+	good := `{"blocks":[{"weekday":1,"start":"0900","end":"1230"},{"weekday":1,"start":"1330","end":"1800"}],"slot_minutes":20,"capacity":2,"horizon_days":14,"min_notice_minutes":60}`
+	if code, body := consoleJSON(t, e, "PUT", fmt.Sprintf("/console/api/doctors/%d/schedule", id), csrf, good); code != 200 {
+		t.Errorf("schedule = %d %s", code, body)
+	}
+	if code, body := consoleJSON(t, e, "GET", fmt.Sprintf("/console/api/doctors/%d/schedule", id), csrf, ""); code != 200 || !strings.Contains(body, `"capacity":2`) {
+		t.Errorf("get schedule = %d %s", code, body)
+	}
+	if code, body := consoleJSON(t, e, "PUT", fmt.Sprintf("/console/api/doctors/%d/exceptions/2026-12-07", id), csrf, `{"closed":true,"note":"학회"}`); code != 200 {
+		t.Errorf("exception = %d %s", code, body)
+	}
+	if code, _ := consoleJSON(t, e, "DELETE", fmt.Sprintf("/console/api/doctors/%d/exceptions/2026-12-07", id), csrf, ""); code != 204 {
+		t.Errorf("delete exception = %d", code)
+	}
+	if code, body := consoleJSON(t, e, "PUT", "/console/api/closures/2026-12-31", csrf, `{"open":"0900","close":"1300","note":"단축 진료"}`); code != 200 {
+		t.Errorf("closure = %d %s", code, body)
+	}
+	if code, body := consoleJSON(t, e, "PUT", "/console/api/hours", csrf, `{"days":[{"open":"0900","close":"1800"},{"open":"0900","close":"1800"},{},{},{},{},{},{}]}`); code != 200 {
+		t.Errorf("hours = %d %s", code, body)
+	}
+	if code, body := consoleJSON(t, e, "PUT", "/console/api/hours", csrf, `{"days":[{"open":"25:00","close":"1800"},{},{},{},{},{},{},{}]}`); code != 400 {
+		t.Errorf("bad hours = %d %s", code, body)
+	}
+	for _, u := range []string{"http://hospital.example/hook", "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://user:pw@hospital.example/"} {
+		if code, body := consoleJSON(t, e, "POST", "/console/api/webhooks", csrf, `{"url":"`+u+`"}`); code != 400 || !strings.Contains(body, `"field":"url"`) {
+			t.Errorf("webhook %s = %d %s", u, code, body)
+		}
+	}
+	code, body = consoleJSON(t, e, "POST", "/console/api/webhooks", csrf, `{"url":"https://emr.hospital.example/heydoctor"}`)
+	if code != 201 || !strings.Contains(body, `"secret":"`) {
+		t.Errorf("webhook = %d %s", code, body)
+	}
+	if code, body := consoleJSON(t, e, "GET", "/console/api/webhooks", csrf, ""); code != 200 || strings.Contains(body, `"secret"`) {
+		t.Errorf("webhook list = %d %s (must not show the secret again)", code, body)
+	}
+	if code, body := consoleJSON(t, e, "GET", "/console/api/audit", csrf, ""); code != 200 || !strings.Contains(body, "schedule") || !strings.Contains(body, "webhook.create") {
+		t.Errorf("audit = %d %.300s", code, body)
 	}
 }
