@@ -99,7 +99,7 @@ func TestReplicasOnMariaDB(t *testing.T) {
 		target := slots[0]
 		var wg sync.WaitGroup
 		var ok, conflict, other atomic.Int32
-		for i := range 60 {
+		for i := range 200 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -121,8 +121,8 @@ func TestReplicasOnMariaDB(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if ok.Load() != 1 || conflict.Load() != 59 {
-			t.Errorf("race: %d created, %d conflicts, %d other; want 1 and 59", ok.Load(), conflict.Load(), other.Load())
+		if ok.Load() != 1 || conflict.Load() != 199 {
+			t.Errorf("race: %d created, %d conflicts, %d other; want 1 and 199", ok.Load(), conflict.Load(), other.Load())
 		}
 	})
 
