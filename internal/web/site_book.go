@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -229,13 +230,13 @@ func (s *Server) handleSiteBookPost(w http.ResponseWriter, r *http.Request) erro
 		}
 		var ce *booking.ConflictError
 		if errors.As(err, &ce) {
-			p.Errors["start"] = "방금 다른 분이 이 시간을 예약했어요. 아래의 다른 시간 중에서 골라 주세요"
 			p.Form.Start = ""
-			p.Alternatives = true
-			for _, sl := range ce.Alternatives {
-				p.Slots = append(p.Slots, siteSlot{Value: sl.Start.UTC().Format(time.RFC3339),
-					Label: siteDateLabel(heydoctor.DateOf(sl.Start)) + " " + sl.Start.In(heydoctor.KST).Format("15:04")})
+			if err := s.siteFillSlots(r, p); err != nil {
+				return err
 			}
+			p.Errors["start"] = "방금 다른 분이 이 시간을 예약했어요. 아래의 다른 시간 중에서 골라 주세요"
+			p.Alternatives = true
+			p.Slots = siteAlternatives(ce.Alternatives)
 		} else if !p.Errors.add(err) {
 			return err
 		}
@@ -260,4 +261,15 @@ func siteFormError(err error) error {
 		return errTooLarge
 	}
 	return heydoctor.Errorf(heydoctor.Invalid, "보낸 양식을 읽을 수 없어요. 다시 시도해 주세요").WithErr(err)
+}
+
+// siteAlternatives offers the free times a taken slot's conflict suggests, each with its day.
+func siteAlternatives(slots []heydoctor.Slot) []siteSlot {
+	out := []siteSlot{}
+	for _, sl := range slots {
+		k := sl.Start.In(heydoctor.KST)
+		out = append(out, siteSlot{Value: sl.Start.UTC().Format(time.RFC3339),
+			Label: fmt.Sprintf("%d일(%s) %s", k.Day(), siteWeekday(k.Weekday()), k.Format("15:04"))})
+	}
+	return out
 }

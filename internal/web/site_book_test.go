@@ -64,6 +64,7 @@ func siteOpenBooking(tb testing.TB, e *siteEnv, in *heydoctor.Institution, date 
 }
 
 func TestSiteBookingFlow(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	in := siteDemoHospital(t, e)
 	path, doctor, slots, key := siteOpenBooking(t, e, in, "2026-11-26")
@@ -181,6 +182,7 @@ func readAll(tb testing.TB, resp *http.Response) string {
 }
 
 func TestSiteBookingValidation(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	in := siteDemoHospital(t, e)
 	path, doctor, slots, key := siteOpenBooking(t, e, in, "")
@@ -273,6 +275,7 @@ func TestSiteBookingValidation(t *testing.T) {
 }
 
 func TestSiteChat(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	status, body, h := e.get(t, "/chat")
 	if status != 200 {

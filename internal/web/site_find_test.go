@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -21,6 +24,7 @@ func siteDemoHospital(tb testing.TB, e *siteEnv) *heydoctor.Institution {
 }
 
 func TestSitePages(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	in := siteDemoHospital(t, e)
 	near := "lat=37.3400&lng=126.7335"
@@ -77,6 +81,7 @@ func longQuery(n int) string {
 }
 
 func TestSiteRedirects(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	tests := []struct {
 		path, want string
@@ -113,6 +118,7 @@ func TestSiteRedirects(t *testing.T) {
 // TestSiteWeight keeps the pages light for a phone on a slow network: the first HTML of
 // home and results under 50 KB, and it logs what each page costs.
 func TestSiteWeight(t *testing.T) {
+	t.Parallel()
 	e := newSiteEnv(t)
 	assets := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 	for _, path := range []string{"/", "/hospitals", "/hospitals?lat=37.3400&lng=126.7335", "/hospitals?lat=37.3400&lng=126.7335&open=now&department=D001", "/departments/D001?lat=37.34&lng=126.7335"} {
@@ -134,4 +140,46 @@ func TestSiteWeight(t *testing.T) {
 		}
 		t.Logf("%-60s HTML %6d B, CSS %5d B, JS %5d B (own assets; the map library loads only when shown)", path, len(body), css, js)
 	}
+}
+
+// TestSiteMapData checks the JSON block map.js reads: well-formed, the list's places, and
+// the Kakao SDK only when a key is configured.
+func TestSiteMapData(t *testing.T) {
+	t.Parallel()
+	e := newSiteEnv(t)
+	re := regexp.MustCompile(`<script type="application/json" id="map-data">([^<]*)</script>`)
+	_, body, _ := e.get(t, "/hospitals?lat=37.3400&lng=126.7335&department=D001")
+	var got siteMapData
+	if err := json.Unmarshal([]byte(match(t, re, body)), &got); err != nil {
+		t.Fatalf("map data: %v", err)
+	}
+	if got.Provider != "leaflet" || got.Key != "" || len(got.Items) == 0 {
+		t.Errorf("map data = %+v, want leaflet with items", got)
+	}
+	mustNotContain(t, body, "<script>")
+
+	e.srv.cfg.KakaoJSKey = "test-kakao-key"
+	_, body, _ = e.get(t, "/hospitals?lat=37.3400&lng=126.7335")
+	if err := json.Unmarshal([]byte(match(t, re, body)), &got); err != nil {
+		t.Fatalf("map data: %v", err)
+	}
+	if got.Provider != "kakao" || got.Key != "test-kakao-key" {
+		t.Errorf("with a key: provider %q key %q, want kakao", got.Provider, got.Key)
+	}
+}
+
+// TestSiteErrorPage checks that a failure inside a page shows the site's 500 page with
+// a request id and none of the internal error.
+func TestSiteErrorPage(t *testing.T) {
+	t.Parallel()
+	e := newSiteEnv(t)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/hospitals/1", nil)
+	e.srv.writeError(rec, req, fmt.Errorf("find institution 1: %w", errors.New("sql: database is locked")))
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("status = %d, want 500", rec.Code)
+	}
+	body := rec.Body.String()
+	mustContain(t, body, "잠시 문제가 생겼어요", "처음으로", `class="top"`)
+	mustNotContain(t, body, "sql:", "locked", "find institution")
 }

@@ -240,11 +240,7 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 		var ce *booking.ConflictError
 		if errors.As(err, &ce) {
 			p.Errors["start"] = "방금 다른 분이 그 시간을 예약했어요. 아래의 다른 시간 중에서 골라 주세요"
-			p.Slots = []siteSlot{}
-			for _, sl := range ce.Alternatives {
-				p.Slots = append(p.Slots, siteSlot{Value: sl.Start.UTC().Format(time.RFC3339),
-					Label: siteDateLabel(heydoctor.DateOf(sl.Start)) + " " + sl.Start.In(heydoctor.KST).Format("15:04")})
-			}
+			p.Slots = siteAlternatives(ce.Alternatives)
 			return s.renderReservation(w, r, http.StatusConflict, p)
 		}
 		if !p.Errors.add(err) {

@@ -63,26 +63,11 @@ func newSiteEnv(tb testing.TB) *siteEnv {
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
-	ts := httptest.NewServer(siteHandler(srv))
+	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &siteEnv{srv: srv, ts: ts, store: store, dir: dir, clock: clock, client: client}
-}
-
-// siteHandler returns the server's handler with the site's routes, also while routes.go
-// does not call siteRoutes yet: then the site's routes are mounted in front of it.
-func siteHandler(srv *Server) http.Handler {
-	h := srv.Handler()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/categories/nae/sughospital", nil))
-	if rec.Code == http.StatusMovedPermanently {
-		return h
-	}
-	mux := http.NewServeMux()
-	srv.siteRoutes(mux)
-	mux.Handle("/", srv.routes())
-	return srv.instrument(mux)
 }
 
 // get fetches path and returns the status and body.

@@ -9,9 +9,10 @@
   var msg = form.querySelector("[data-geo-error]");
   if (!btn) return;
   btn.hidden = false;
+  var label = btn.innerHTML;
   function fail(text) {
     btn.disabled = false;
-    btn.textContent = "📍 내 위치 사용";
+    btn.innerHTML = label;
     if (msg) { msg.textContent = text; msg.hidden = false; }
   }
   function locate() {
