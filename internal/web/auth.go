@@ -180,7 +180,7 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 	if st != nil && !st.Disabled {
 		hash = st.PasswordHash
 	}
-	if !checkPassword(hash, password) {
+	if !s.checkPassword(hash, password) {
 		s.limiter.fail(now, keys...)
 		return nil, heydoctor.FieldError("password", "아이디 또는 비밀번호가 맞지 않아요")
 	}

@@ -23,15 +23,17 @@ func HashPassword(pw string, cost int) (string, error) {
 	return string(b), err
 }
 
-// checkPassword compares in constant time; a missing hash still costs a comparison so
-// that unknown logins cannot be told apart by timing.
-func checkPassword(hash, pw string) bool {
+// checkPassword compares in constant time. For an unknown login it still compares
+// against a real hash of the same cost, so that unknown logins cannot be told apart by
+// how long the answer takes.
+func (s *Server) checkPassword(hash, pw string) bool {
 	if hash == "" {
-		hash = dummyHash
+		s.dummyOnce.Do(func() {
+			b, _ := bcrypt.GenerateFromPassword([]byte(randomToken()), s.cfg.PasswordCost)
+			s.dummyHash = string(b)
+		})
+		bcrypt.CompareHashAndPassword([]byte(s.dummyHash), []byte(pw))
+		return false
 	}
-	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
-	return err == nil && hash != dummyHash
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
-
-// dummyHash is a bcrypt hash of a random string, compared against for unknown logins.
-const dummyHash = "$2a$12$C6UzMDM.H6dfI/f/IKcEeO5xVbwB.dOVkE8yD3mZ3V5Ue4N7jQw1S"

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -47,6 +48,8 @@ type Config struct {
 	Chat Responder
 	// Booking takes and manages reservations.
 	Booking *booking.Service
+	// PasswordCost is the bcrypt cost of staff passwords (default PasswordCost).
+	PasswordCost int
 }
 
 // Responder answers one chat turn.
@@ -64,6 +67,9 @@ type Server struct {
 	srv     *http.Server
 	ln      net.Listener
 	limiter *loginLimiter
+
+	dummyOnce sync.Once
+	dummyHash string
 }
 
 // NewServer builds the server and its routes.
@@ -76,6 +82,9 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.PasswordCost == 0 {
+		cfg.PasswordCost = PasswordCost
 	}
 	if cfg.Ready == nil && cfg.Store != nil {
 		store := cfg.Store

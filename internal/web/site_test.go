@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/chat"
@@ -59,7 +61,7 @@ func newSiteEnv(tb testing.TB) *siteEnv {
 	book := booking.NewService(store, dir.Calendar(), clock.Now, log)
 	engine := chat.NewEngine(tri, dir, book, store, "http://example.test", clock.Now, log)
 	srv, err := NewServer(Config{Logger: log, Now: clock.Now, Directory: dir, Store: store, BaseURL: "http://example.test",
-		Triage: tri, Chat: engine, Booking: book})
+		Triage: tri, Chat: engine, Booking: book, PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
