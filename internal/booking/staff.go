@@ -219,15 +219,11 @@ func toJSON(v any) string {
 	return string(b)
 }
 
-// audit records a staff change that is not a reservation. It runs after the change has
-// been committed (see the report: the store has no transactional variant yet).
-func (s *Service) audit(ctx context.Context, st *heydoctor.Staff, action, entity string, id int64, before, after any) error {
-	a := &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: action, Entity: entity, EntityID: id,
+// audit describes a staff change that is not a reservation; the store writes it in the
+// transaction of the change, so the two commit together.
+func (s *Service) audit(st *heydoctor.Staff, action, entity string, id int64, before, after any) *heydoctor.AuditEntry {
+	return &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: action, Entity: entity, EntityID: id,
 		Before: toJSON(before), After: toJSON(after), At: s.now().UTC()}
-	if err := s.store.AddAudit(ctx, a); err != nil {
-		return fmt.Errorf("audit %s %d: %w", action, id, err)
-	}
-	return nil
 }
 
 // ownDoctor returns a doctor of the staff member's institution.
@@ -264,20 +260,20 @@ func (s *Service) SaveDoctor(ctx context.Context, st *heydoctor.Staff, d *heydoc
 	}
 	d.Department, d.InstitutionID = dep.Code, st.InstitutionID
 	if d.ID == 0 {
-		if err := s.store.CreateDoctor(ctx, d); err != nil {
+		if err := s.store.CreateDoctor(ctx, d, s.audit(st, "doctor.create", "doctor", d.ID, nil, d)); err != nil {
 			return fmt.Errorf("create doctor: %w", err)
 		}
-		return s.audit(ctx, st, "doctor.create", "doctor", d.ID, nil, d)
+		return nil
 	}
 	before, err := s.ownDoctor(ctx, st, d.ID)
 	if err != nil {
 		return err
 	}
 	d.Demo = before.Demo
-	if err := s.store.UpdateDoctor(ctx, d); err != nil {
+	if err := s.store.UpdateDoctor(ctx, d, s.audit(st, "doctor.update", "doctor", d.ID, before, d)); err != nil {
 		return fmt.Errorf("update doctor %d: %w", d.ID, err)
 	}
-	return s.audit(ctx, st, "doctor.update", "doctor", d.ID, before, d)
+	return nil
 }
 
 // SaveSchedule replaces the working plan of a doctor of the admin's institution.
@@ -296,14 +292,14 @@ func (s *Service) SaveSchedule(ctx context.Context, st *heydoctor.Staff, sc *hey
 	if err != nil && heydoctor.KindOf(err) != heydoctor.NotFound {
 		return fmt.Errorf("find schedule %d: %w", sc.DoctorID, err)
 	}
-	if err := s.store.SetSchedule(ctx, sc); err != nil {
-		return fmt.Errorf("set schedule %d: %w", sc.DoctorID, err)
-	}
 	var b any
 	if before != nil {
 		b = before
 	}
-	return s.audit(ctx, st, "schedule.update", "doctor", sc.DoctorID, b, sc)
+	if err := s.store.SetSchedule(ctx, sc, s.audit(st, "schedule.update", "doctor", sc.DoctorID, b, sc)); err != nil {
+		return fmt.Errorf("set schedule %d: %w", sc.DoctorID, err)
+	}
+	return nil
 }
 
 // SetException records a leave day or an extra working day for a doctor of the staff
@@ -318,10 +314,10 @@ func (s *Service) SetException(ctx context.Context, st *heydoctor.Staff, e *heyd
 	if err := ValidateException(e); err != nil {
 		return err
 	}
-	if err := s.store.SetException(ctx, e); err != nil {
+	if err := s.store.SetException(ctx, e, s.audit(st, "exception.set", "doctor", e.DoctorID, nil, e)); err != nil {
 		return fmt.Errorf("set exception %d %s: %w", e.DoctorID, e.Date, err)
 	}
-	return s.audit(ctx, st, "exception.set", "doctor", e.DoctorID, nil, e)
+	return nil
 }
 
 // DeleteException removes a doctor's exception on a day.
@@ -335,10 +331,10 @@ func (s *Service) DeleteException(ctx context.Context, st *heydoctor.Staff, doct
 	if _, err := heydoctor.ParseDate(string(day)); err != nil {
 		return heydoctor.FieldError("date", "날짜 형식이 올바르지 않아요 (YYYY-MM-DD)")
 	}
-	if err := s.store.DeleteException(ctx, doctorID, day); err != nil {
+	if err := s.store.DeleteException(ctx, doctorID, day, s.audit(st, "exception.delete", "doctor", doctorID, map[string]string{"date": string(day)}, nil)); err != nil {
 		return fmt.Errorf("delete exception %d %s: %w", doctorID, day, err)
 	}
-	return s.audit(ctx, st, "exception.delete", "doctor", doctorID, map[string]string{"date": string(day)}, nil)
+	return nil
 }
 
 // checkSpan accepts an empty span (no hours) or a valid HHMM pair with open before close.
@@ -373,10 +369,10 @@ func (s *Service) SetClosure(ctx context.Context, st *heydoctor.Staff, c heydoct
 		return heydoctor.FieldError("note", "메모는 %d자까지 쓸 수 있어요", maxNoteRunes)
 	}
 	c.InstitutionID = st.InstitutionID
-	if err := s.store.SetClosure(ctx, c); err != nil {
+	if err := s.store.SetClosure(ctx, c, s.audit(st, "closure.set", "institution", st.InstitutionID, nil, c)); err != nil {
 		return fmt.Errorf("set closure %s: %w", c.Date, err)
 	}
-	return s.audit(ctx, st, "closure.set", "institution", st.InstitutionID, nil, c)
+	return nil
 }
 
 // DeleteClosure removes a closure of the staff member's institution.
@@ -387,10 +383,10 @@ func (s *Service) DeleteClosure(ctx context.Context, st *heydoctor.Staff, day he
 	if _, err := heydoctor.ParseDate(string(day)); err != nil {
 		return heydoctor.FieldError("date", "날짜 형식이 올바르지 않아요 (YYYY-MM-DD)")
 	}
-	if err := s.store.DeleteClosure(ctx, st.InstitutionID, day); err != nil {
+	if err := s.store.DeleteClosure(ctx, st.InstitutionID, day, s.audit(st, "closure.delete", "institution", st.InstitutionID, map[string]string{"date": string(day)}, nil)); err != nil {
 		return fmt.Errorf("delete closure %s: %w", day, err)
 	}
-	return s.audit(ctx, st, "closure.delete", "institution", st.InstitutionID, map[string]string{"date": string(day)}, nil)
+	return nil
 }
 
 // UpdateHours replaces the published weekly hours of the admin's institution.
@@ -407,8 +403,8 @@ func (s *Service) UpdateHours(ctx context.Context, st *heydoctor.Staff, h heydoc
 	if err != nil {
 		return fmt.Errorf("find institution %d: %w", st.InstitutionID, err)
 	}
-	if err := s.store.UpdateInstitutionHours(ctx, st.InstitutionID, h); err != nil {
+	if err := s.store.UpdateInstitutionHours(ctx, st.InstitutionID, h, s.audit(st, "hours.update", "institution", st.InstitutionID, inst.Hours, h)); err != nil {
 		return fmt.Errorf("update hours of %d: %w", st.InstitutionID, err)
 	}
-	return s.audit(ctx, st, "hours.update", "institution", st.InstitutionID, inst.Hours, h)
+	return nil
 }

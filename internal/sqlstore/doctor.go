@@ -23,21 +23,24 @@ func scanDoctor(sc interface{ Scan(...any) error }) (*heydoctor.Doctor, error) {
 	return &d, nil
 }
 
-// CreateDoctor adds a doctor or consultation room; it sets d.ID.
-func (s *Store) CreateDoctor(ctx context.Context, d *heydoctor.Doctor) error {
+// CreateDoctor adds a doctor or consultation room; it sets d.ID. Audit entries are
+// written in the same transaction (here and in the other staff-editable methods).
+func (s *Store) CreateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO doctors (institution_id, department, name, is_room, active, demo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			d.InstitutionID, d.Department, d.Name, boolInt(d.IsRoom), boolInt(d.Active), boolInt(d.Demo), s.unix())
 		if err != nil {
 			return translate(err)
 		}
-		d.ID, err = res.LastInsertId()
-		return err
+		if d.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.writeAudits(ctx, tx, d.ID, audit)
 	})
 }
 
 // UpdateDoctor changes a doctor's name, department and active flag.
-func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor) error {
+func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE doctors SET department = ?, name = ?, is_room = ?, active = ?, updated_at = ? WHERE id = ? AND institution_id = ?`,
 			d.Department, d.Name, boolInt(d.IsRoom), boolInt(d.Active), s.unix(), d.ID, d.InstitutionID)
@@ -47,7 +50,7 @@ func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("의사/진료실", d.ID)
 		}
-		return nil
+		return s.writeAudits(ctx, tx, d.ID, audit)
 	})
 }
 
@@ -83,7 +86,7 @@ func (s *Store) ListDoctors(ctx context.Context, institutionID int64) ([]*heydoc
 }
 
 // SetSchedule replaces a doctor's working plan.
-func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule) error {
+func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule, audit ...*heydoctor.AuditEntry) error {
 	blocks, err := json.Marshal(sc.Blocks)
 	if err != nil {
 		return err
@@ -95,7 +98,10 @@ func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO schedules (doctor_id, blocks, slot_minutes, capacity, horizon_days, min_notice_minutes, open_on_holidays, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sc.DoctorID, string(blocks), sc.SlotMinutes, sc.Capacity, sc.HorizonDays, sc.MinNoticeMinutes,
 			boolInt(sc.OpenOnHolidays), s.unix())
-		return translate(err)
+		if err != nil {
+			return translate(err)
+		}
+		return s.writeAudits(ctx, tx, sc.DoctorID, audit)
 	})
 }
 
@@ -123,7 +129,7 @@ func (s *Store) FindSchedule(ctx context.Context, doctorID int64) (*heydoctor.Sc
 }
 
 // SetException records a leave day or other hours for a doctor on one day, replacing any earlier one.
-func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException) error {
+func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException, audit ...*heydoctor.AuditEntry) error {
 	blocks, err := json.Marshal(e.Blocks)
 	if err != nil {
 		return err
@@ -137,21 +143,25 @@ func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException
 		if err != nil {
 			return translate(err)
 		}
-		e.ID, err = res.LastInsertId()
-		return err
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.writeAudits(ctx, tx, e.DoctorID, audit)
 	})
 }
 
 // DeleteException removes a doctor's exception on a day.
-func (s *Store) DeleteException(ctx context.Context, doctorID int64, day heydoctor.Date) error {
-	res, err := s.wdb.ExecContext(ctx, `DELETE FROM schedule_exceptions WHERE doctor_id = ? AND day = ?`, doctorID, string(day))
-	if err != nil {
-		return translate(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("일정 예외", day)
-	}
-	return nil
+func (s *Store) DeleteException(ctx context.Context, doctorID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM schedule_exceptions WHERE doctor_id = ? AND day = ?`, doctorID, string(day))
+		if err != nil {
+			return translate(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("일정 예외", day)
+		}
+		return s.writeAudits(ctx, tx, doctorID, audit)
+	})
 }
 
 // ListExceptions returns a doctor's exceptions between two days, inclusive.

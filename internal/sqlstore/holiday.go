@@ -40,7 +40,7 @@ func (s *Store) ListHolidays(ctx context.Context) ([]heydoctor.PublicHoliday, er
 }
 
 // SetClosure records that an institution is closed (or open other hours) on one day.
-func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure) error {
+func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE institution_id = ? AND day = ?`, c.InstitutionID, string(c.Date)); err != nil {
 			return err
@@ -49,12 +49,15 @@ func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure) error {
 			c.InstitutionID, string(c.Date), c.Hours.Open, c.Hours.Close, c.Note); err != nil {
 			return translate(err)
 		}
+		if err := s.writeAudits(ctx, tx, c.InstitutionID, audit); err != nil {
+			return err
+		}
 		return bumpDirectoryVersion(ctx, tx)
 	})
 }
 
 // DeleteClosure removes a closure.
-func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heydoctor.Date) error {
+func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE institution_id = ? AND day = ?`, institutionID, string(day))
 		if err != nil {
@@ -62,6 +65,9 @@ func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heyd
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("휴진일", day)
+		}
+		if err := s.writeAudits(ctx, tx, institutionID, audit); err != nil {
+			return err
 		}
 		return bumpDirectoryVersion(ctx, tx)
 	})

@@ -215,7 +215,7 @@ func (s *Store) CountInstitutions(ctx context.Context) (map[heydoctor.Institutio
 }
 
 // UpdateInstitutionHours replaces an institution's weekly hours (a staff edit).
-func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours) error {
+func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		// The fingerprint is cleared so that the next import from public data counts as a change.
 		res, err := tx.ExecContext(ctx, `UPDATE institutions SET hours = ?, fingerprint = '', updated_at = ? WHERE id = ?`, encodeHours(h), s.unix(), id)
@@ -224,6 +224,9 @@ func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydocto
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("의료기관", id)
+		}
+		if err := s.writeAudits(ctx, tx, id, audit); err != nil {
+			return err
 		}
 		return bumpDirectoryVersion(ctx, tx)
 	})

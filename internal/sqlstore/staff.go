@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"heydoctor"
@@ -123,6 +124,27 @@ func insertAudit(ctx context.Context, tx *sql.Tx, a *heydoctor.AuditEntry) error
 	}
 	a.ID, err = res.LastInsertId()
 	return err
+}
+
+// writeAudits records staff actions inside the transaction of the change they describe,
+// so that a change and its audit entry commit together or not at all. An entry without
+// an entity id gets id (for rows that got theirs on insert).
+func (s *Store) writeAudits(ctx context.Context, tx *sql.Tx, id int64, audit []*heydoctor.AuditEntry) error {
+	for _, a := range audit {
+		if a == nil {
+			continue
+		}
+		if a.EntityID == 0 {
+			a.EntityID = id
+		}
+		if a.At.IsZero() {
+			a.At = time.Unix(s.unix(), 0).UTC()
+		}
+		if err := insertAudit(ctx, tx, a); err != nil {
+			return fmt.Errorf("audit %s: %w", a.Action, err)
+		}
+	}
+	return nil
 }
 
 // AddAudit records a staff action on its own (for changes that are not reservations).

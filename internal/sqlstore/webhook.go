@@ -32,8 +32,8 @@ type Delivery struct {
 	LastStatus    int
 }
 
-// CreateWebhook registers an endpoint.
-func (s *Store) CreateWebhook(ctx context.Context, w *Webhook) error {
+// CreateWebhook registers an endpoint, with its audit entry in the same transaction.
+func (s *Store) CreateWebhook(ctx context.Context, w *Webhook, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		w.CreatedAt = time.Unix(s.unix(), 0).UTC()
 		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (institution_id, url, secret, active, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -41,8 +41,10 @@ func (s *Store) CreateWebhook(ctx context.Context, w *Webhook) error {
 		if err != nil {
 			return translate(err)
 		}
-		w.ID, err = res.LastInsertId()
-		return err
+		if w.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.writeAudits(ctx, tx, w.ID, audit)
 	})
 }
 

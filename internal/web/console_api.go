@@ -264,12 +264,9 @@ func (s *Server) handleAPICreateWebhook(w http.ResponseWriter, r *http.Request) 
 		return heydoctor.FieldError("secret", "16자에서 128자 사이여야 해요")
 	}
 	wh := &sqlstore.Webhook{InstitutionID: st.InstitutionID, URL: in.URL, Secret: secret, Active: true}
-	if err := s.cfg.Store.CreateWebhook(r.Context(), wh); err != nil {
-		return err
-	}
 	after, _ := json.Marshal(map[string]string{"url": wh.URL})
-	if err := s.cfg.Store.AddAudit(r.Context(), &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: "webhook.create",
-		Entity: "webhook", EntityID: wh.ID, After: string(after)}); err != nil {
+	audit := &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: "webhook.create", Entity: "webhook", After: string(after)}
+	if err := s.cfg.Store.CreateWebhook(r.Context(), wh, audit); err != nil {
 		return err
 	}
 	// The secret is shown once, at creation, so that the receiver can verify signatures.
