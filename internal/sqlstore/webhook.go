@@ -20,16 +20,17 @@ type Webhook struct {
 
 // Delivery is one event on its way to one webhook.
 type Delivery struct {
-	ID            int64
-	WebhookID     int64
-	URL, Secret   string
-	Event         string
-	Body          string
-	State         string // pending, delivered, failed
-	Attempts      int
-	NextAttemptAt time.Time
-	LastError     string
-	LastStatus    int
+	ID            int64     `json:"id"`
+	WebhookID     int64     `json:"webhook_id"`
+	URL           string    `json:"url"`
+	Secret        string    `json:"-"`
+	Event         string    `json:"event"`
+	Body          string    `json:"body"`
+	State         string    `json:"state"` // pending, delivered, failed
+	Attempts      int       `json:"attempts"`
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastStatus    int       `json:"last_status,omitempty"`
 }
 
 // CreateWebhook registers an endpoint, with its audit entry in the same transaction.
@@ -103,11 +104,12 @@ func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reser
 	return nil
 }
 
-// DueDeliveries returns pending deliveries whose next attempt is due, oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT d.id, d.webhook_id, w.url, w.secret, d.event, d.body, d.state, d.attempts, d.next_attempt_at, d.last_error, d.last_status
-		FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`, s.unix(), limit)
+// deliveryColumns are read by queryDeliveries; the webhook's URL and secret come from a join.
+const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.event, d.body, d.state, d.attempts, d.next_attempt_at, d.last_error, d.last_status
+	FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id`
+
+func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) ([]Delivery, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+deliveryColumns+` `+where, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -123,6 +125,11 @@ func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error
 		list = append(list, d)
 	}
 	return list, translate(rows.Err())
+}
+
+// DueDeliveries returns pending deliveries whose next attempt is due, oldest first.
+func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
+	return s.queryDeliveries(ctx, `WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`, s.unix(), limit)
 }
 
 // ClaimDelivery pushes a due delivery's next attempt forward by lease, so that another
@@ -155,23 +162,12 @@ func (s *Store) RecordAttempt(ctx context.Context, id int64, status int, errMsg 
 	return translate(err)
 }
 
-// ListDeliveries returns the delivery log of a webhook, newest first.
+// ListDeliveries returns the delivery log of a webhook, newest first. The secret is
+// cleared: the log is for showing.
 func (s *Store) ListDeliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT id, webhook_id, event, body, state, attempts, next_attempt_at, last_error, last_status
-		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, limit)
-	if err != nil {
-		return nil, translate(err)
+	list, err := s.queryDeliveries(ctx, `WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, limit)
+	for i := range list {
+		list[i].Secret = ""
 	}
-	defer rows.Close()
-	var list []Delivery
-	for rows.Next() {
-		var d Delivery
-		var next int64
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.Event, &d.Body, &d.State, &d.Attempts, &next, &d.LastError, &d.LastStatus); err != nil {
-			return nil, err
-		}
-		d.NextAttemptAt = time.Unix(next, 0).UTC()
-		list = append(list, d)
-	}
-	return list, translate(rows.Err())
+	return list, err
 }
