@@ -146,8 +146,8 @@ func (c *directoryCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if counts, err := c.store.CountInstitutions(ctx); err == nil {
-		for _, k := range []string{"hospital", "clinic", "pharmacy"} {
-			ch <- prometheus.MustNewConstMetric(c.countDesc, prometheus.GaugeValue, float64(counts[heydoctorKind(k)]), k)
+		for _, k := range []heydoctor.InstitutionKind{heydoctor.KindHospital, heydoctor.KindClinic, heydoctor.KindPharmacy} {
+			ch <- prometheus.MustNewConstMetric(c.countDesc, prometheus.GaugeValue, float64(counts[k]), string(k))
 		}
 	}
 	if t, err := c.store.LastImport(ctx); err == nil {

@@ -17,8 +17,6 @@ import (
 	"heydoctor/internal/web"
 )
 
-func heydoctorKind(k string) heydoctor.InstitutionKind { return heydoctor.InstitutionKind(k) }
-
 // serveHTTP listens, announces the bound address, and serves plain HTTP, HTTPS with a
 // certificate pair, or HTTPS with ACME certificates, until ctx is done.
 func serveHTTP(ctx context.Context, cfg *config, srv *web.Server, log *slog.Logger, env *environment) error {
