@@ -63,7 +63,7 @@ func serveHTTP(ctx context.Context, cfg *config, srv *web.Server, log *slog.Logg
 		log.Info("redirecting HTTP to HTTPS", "addr", ln.Addr().String())
 	}
 	log.Info("heydoctor listening", "addr", srv.Addr(), "scheme", scheme, "version", heydoctor.Version)
-	fmt.Fprintf(env.stdout, "heydoctor listening on %s://%s\n", scheme, srv.Addr())
+	fmt.Fprintf(env.stdout, "heydoctor listening on %s://%s\n", scheme, browsable(srv.Addr()))
 	err := srv.Serve(ctx, 15*time.Second, serveFn)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -83,4 +83,16 @@ func redirectHTTPS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusMovedPermanently)
+}
+
+// browsable turns a wildcard listen address ([::]:8080) into one a person can open.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
