@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -58,23 +56,8 @@ func (c *chatRequest) Validate() error {
 	return nil
 }
 
-func validSession(s string) bool {
-	if len(s) < 16 || len(s) > 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func newSession() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+// validSession checks a chat session id sent by a client.
+func validSession(s string) bool { return plainToken(s, 16, 64) }
 
 type chatResponse struct {
 	Session string     `json:"session"`
@@ -89,7 +72,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Session == "" {
-		req.Session = newSession()
+		req.Session = randomHex(16)
 	}
 	in := chat.Input{Channel: heydoctor.ChannelWeb, UserKey: req.Session, Text: req.Text, Choice: req.Choice}
 	if req.Lat != 0 || req.Lng != 0 {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -41,12 +40,6 @@ func currentStaff(ctx context.Context) (*heydoctor.Staff, string) {
 func hashToken(t string) string {
 	sum := sha256.Sum256([]byte(t))
 	return hex.EncodeToString(sum[:])
-}
-
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // isHTTPS tells whether the client reached us over HTTPS (directly or via a trusted proxy).
@@ -185,8 +178,8 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 		return nil, heydoctor.FieldError("password", "아이디 또는 비밀번호가 맞지 않아요")
 	}
 	s.limiter.reset(keys[1])
-	token := randomToken()
-	se := &sqlstore.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomToken()[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	token := randomHex(32)
+	se := &sqlstore.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomHex(32)[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.cfg.Store.CreateSession(r.Context(), se); err != nil {
 		return nil, err
 	}

@@ -258,7 +258,7 @@ func (s *Server) handleAPICreateWebhook(w http.ResponseWriter, r *http.Request) 
 	}
 	secret := in.Secret
 	if secret == "" {
-		secret = randomToken()
+		secret = randomHex(32)
 	}
 	if n := utf8.RuneCountInString(secret); n < 16 || n > 128 {
 		return heydoctor.FieldError("secret", "16자에서 128자 사이여야 해요")

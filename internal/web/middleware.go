@@ -68,15 +68,18 @@ func clientIP(r *http.Request) string {
 	return ip
 }
 
-func newRequestID() string {
-	b := make([]byte, 8)
+// randomHex returns n random bytes in hex: request ids, chat sessions, session and
+// CSRF tokens, form idempotency keys.
+func randomHex(n int) string {
+	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
 
-// validRequestID accepts an upstream id (from nginx) only when it is short and plain.
-func validRequestID(s string) bool {
-	if s == "" || len(s) > 64 {
+// plainToken reports whether s is minLen to maxLen letters, digits, '-' or '_': what an
+// id that came from a client (an upstream request id, a chat session) may look like.
+func plainToken(s string, minLen, maxLen int) bool {
+	if len(s) < minLen || len(s) > maxLen {
 		return false
 	}
 	for _, c := range s {
@@ -134,8 +137,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
-		if !validRequestID(id) {
-			id = newRequestID()
+		// An upstream id (from nginx) is kept only when it is short and plain.
+		if !plainToken(id, 1, 64) {
+			id = randomHex(8)
 		}
 		ip, https := resolveClient(r, s.cfg.TrustedProxies)
 		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), clientIPKey, ip)

@@ -29,7 +29,7 @@ func HashPassword(pw string, cost int) (string, error) {
 func (s *Server) checkPassword(hash, pw string) bool {
 	if hash == "" {
 		s.dummyOnce.Do(func() {
-			b, _ := bcrypt.GenerateFromPassword([]byte(randomToken()), s.cfg.PasswordCost)
+			b, _ := bcrypt.GenerateFromPassword([]byte(randomHex(32)), s.cfg.PasswordCost)
 			s.dummyHash = string(b)
 		})
 		bcrypt.CompareHashAndPassword([]byte(s.dummyHash), []byte(pw))

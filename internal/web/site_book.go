@@ -110,7 +110,7 @@ func (s *Server) handleSiteBook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &siteBookPage{In: in, Doctors: doctors, Errors: siteFieldErrors{}, Confirm: in.Booking.RequireConfirmation,
-		Form: siteBookForm{Key: siteToken(16)}}
+		Form: siteBookForm{Key: randomHex(16)}}
 	q := r.URL.Query()
 	if v := q.Get("doctor"); v != "" {
 		if p.Doctor, err = pickDoctor(doctors, v); err != nil {
@@ -201,7 +201,7 @@ func (s *Server) handleSiteBookPost(w http.ResponseWriter, r *http.Request) erro
 	p := &siteBookPage{In: in, Doctors: doctors, Errors: siteFieldErrors{}, Confirm: in.Booking.RequireConfirmation,
 		Form: siteBookForm{Name: f.Get("name"), Phone: f.Get("phone"), Note: f.Get("note"), Start: f.Get("start"), Key: f.Get("key")}}
 	if len(p.Form.Key) > siteMaxKey || len(p.Form.Key) < 16 {
-		p.Form.Key = siteToken(16) // a missing or odd key: this submit stands alone
+		p.Form.Key = randomHex(16) // a missing or odd key: this submit stands alone
 	}
 	p.Doctor, err = pickDoctor(doctors, f.Get("doctor"))
 	if err != nil {

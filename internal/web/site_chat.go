@@ -45,7 +45,7 @@ func (s *Server) siteChatSession(w http.ResponseWriter, r *http.Request) string 
 	if c, err := r.Cookie(siteChatCookie); err == nil && validSession(c.Value) {
 		return c.Value
 	}
-	id := siteToken(16)
+	id := randomHex(16)
 	http.SetCookie(w, &http.Cookie{Name: siteChatCookie, Value: id, Path: "/", MaxAge: 24 * 60 * 60, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")})
 	return id

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"math"
@@ -140,13 +138,6 @@ func siteNaverMapURL(in *heydoctor.Institution) string {
 		q = in.Name
 	}
 	return "https://map.naver.com/p/search/" + url.PathEscape(q)
-}
-
-// siteToken returns n random bytes in hex, for idempotency keys and chat sessions.
-func siteToken(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // siteFieldErrors collects one message per form field, for showing next to it.
