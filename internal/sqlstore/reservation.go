@@ -15,16 +15,22 @@ import (
 	"heydoctor"
 )
 
-const reservationColumns = `id, code, institution_id, doctor_id, patient_id, start_at, end_at, status, channel, note,
-	idempotency_key, sequence, reason, created_at, updated_at`
+var reservationFields = []string{"id", "code", "institution_id", "doctor_id", "patient_id", "start_at", "end_at", "status", "channel",
+	"note", "idempotency_key", "sequence", "reason", "created_at", "updated_at"}
 
-func scanReservation(sc interface{ Scan(...any) error }) (*heydoctor.Reservation, error) {
+var reservationColumns = strings.Join(reservationFields, ", ")
+
+// qualifiedReservationColumns are the same columns as r.id, r.code, … for joins.
+var qualifiedReservationColumns = "r." + strings.Join(reservationFields, ", r.")
+
+// scanReservation reads the reservationColumns, then any extra columns a join added.
+func scanReservation(sc interface{ Scan(...any) error }, extra ...any) (*heydoctor.Reservation, error) {
 	var r heydoctor.Reservation
 	var start, end, created, updated int64
 	var status, channel string
 	var key sql.NullString
-	err := sc.Scan(&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
-		&key, &r.Sequence, &r.Reason, &created, &updated)
+	err := sc.Scan(append([]any{&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
+		&key, &r.Sequence, &r.Reason, &created, &updated}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +247,7 @@ func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*h
 	if f.Phone != "" {
 		add("p.phone = ?", f.Phone)
 	}
-	cols := strings.ReplaceAll("r."+strings.ReplaceAll(reservationColumns, ", ", ", r."), "\n\tr.", "\n\t")
-	q := `SELECT ` + cols + `, p.name, p.phone, p.kakao_key FROM reservations r JOIN patients p ON p.id = r.patient_id`
+	q := `SELECT ` + qualifiedReservationColumns + `, p.name, p.phone, p.kakao_key FROM reservations r JOIN patients p ON p.id = r.patient_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -258,21 +263,14 @@ func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*h
 	defer rows.Close()
 	var list []*heydoctor.Reservation
 	for rows.Next() {
-		var r heydoctor.Reservation
 		var p heydoctor.Patient
-		var start, end, created, updated int64
-		var status, channel string
-		var key sql.NullString
-		if err := rows.Scan(&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
-			&key, &r.Sequence, &r.Reason, &created, &updated, &p.Name, &p.Phone, &p.KakaoKey); err != nil {
+		r, err := scanReservation(rows, &p.Name, &p.Phone, &p.KakaoKey)
+		if err != nil {
 			return nil, err
 		}
-		r.Start, r.End = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC()
-		r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
-		r.Status, r.Channel, r.IdempotencyKey = heydoctor.ReservationStatus(status), heydoctor.Channel(channel), key.String
 		p.ID = r.PatientID
 		r.Patient = &p
-		list = append(list, &r)
+		list = append(list, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
