@@ -16,7 +16,7 @@ import (
 
 // consoleRoutes registers the staff console: HTML pages (work without JavaScript) and a
 // JSON API under /console/api/, all behind requireStaff (session + CSRF) except login.
-func (s *Server) consoleRoutes(mux *http.ServeMux) {
+func (s *Server) consoleRoutes(mux *routeMux) {
 	mux.Handle("GET /console/login", s.page(s.handleLoginForm))
 	mux.Handle("POST /console/login", limitBody(maxPageBody, s.page(s.handleLogin)))
 	staff := func(h http.Handler) http.Handler { return limitBody(maxPageBody, s.requireStaff(h)) }

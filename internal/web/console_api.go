@@ -16,7 +16,7 @@ import (
 // consoleAPIRoutes are the console's JSON endpoints for rooms, schedules, exceptions,
 // closures, hours and webhooks (the same rules as the HTML forms: admin role, own
 // institution only, every change audited).
-func (s *Server) consoleAPIRoutes(mux *http.ServeMux, staff func(http.Handler) http.Handler) {
+func (s *Server) consoleAPIRoutes(mux *routeMux, staff func(http.Handler) http.Handler) {
 	mux.Handle("POST /console/api/doctors", staff(s.api(s.handleAPISaveDoctor)))
 	mux.Handle("PUT /console/api/doctors/{id}", staff(s.api(s.handleAPISaveDoctor)))
 	mux.Handle("GET /console/api/doctors/{id}/schedule", staff(s.api(s.handleAPIGetSchedule)))

@@ -12,12 +12,13 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"heydoctor"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -70,13 +71,65 @@ func newPages() (*pages, error) {
 		if name == "layout.html" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", e)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", e)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		if err := checkTemplateCalls(t); err != nil {
+			return nil, fmt.Errorf("page %s: %w", name, err)
 		}
 		p.tmpl[strings.TrimSuffix(name, ".html")] = t
 	}
 	return p, nil
+}
+
+// checkTemplateCalls fails when a template of the set calls {{template "x"}} for an x the set
+// does not define. html/template only notices at execution time, so without this check a page
+// that nobody happened to load answers 500 in production.
+func checkTemplateCalls(set *template.Template) error {
+	defined := map[string]bool{}
+	for _, t := range set.Templates() {
+		defined[t.Name()] = true
+	}
+	for _, t := range set.Templates() {
+		if t.Tree == nil {
+			continue
+		}
+		var missing error
+		walkTemplateNodes(t.Tree.Root, func(n *parse.TemplateNode) {
+			if missing == nil && !defined[n.Name] {
+				missing = fmt.Errorf("template %q calls undefined template %q", t.Name(), n.Name)
+			}
+		})
+		if missing != nil {
+			return missing
+		}
+	}
+	return nil
+}
+
+// walkTemplateNodes calls fn for every {{template}} action under n.
+func walkTemplateNodes(n parse.Node, fn func(*parse.TemplateNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walkTemplateNodes(c, fn)
+		}
+	case *parse.TemplateNode:
+		fn(n)
+	case *parse.IfNode:
+		walkTemplateNodes(n.List, fn)
+		walkTemplateNodes(n.ElseList, fn)
+	case *parse.RangeNode:
+		walkTemplateNodes(n.List, fn)
+		walkTemplateNodes(n.ElseList, fn)
+	case *parse.WithNode:
+		walkTemplateNodes(n.List, fn)
+		walkTemplateNodes(n.ElseList, fn)
+	}
 }
 
 // pageData is what every page gets besides its own fields.

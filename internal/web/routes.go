@@ -11,7 +11,8 @@ const (
 // routes is the whole URL surface of HeyDoctor. Every request first passes instrument
 // (request id, client address, security headers, panic recovery, metrics, access log).
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	defer func() { s.patterns = mux.patterns }()
 
 	// Operations.
 	mux.Handle("GET /healthz", s.api(s.handleHealthz))
@@ -50,4 +51,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/", s.api(s.handleNotFound))
 	mux.Handle("/", s.page(s.handleNotFound))
 	return mux
+}
+
+// routeMux is an http.ServeMux that remembers the patterns registered on it, so that a
+// test can walk every route and a route nobody renders is found.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
 }

@@ -64,9 +64,11 @@ type Server struct {
 	metrics *Metrics
 	pages   *pages
 	handler http.Handler
-	srv     *http.Server
-	ln      net.Listener
-	limiter *loginLimiter
+	// patterns lists every registered route pattern, in registration order.
+	patterns []string
+	srv      *http.Server
+	ln       net.Listener
+	limiter  *loginLimiter
 
 	dummyOnce sync.Once
 	dummyHash string

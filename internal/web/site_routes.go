@@ -1,7 +1,5 @@
 package web
 
-import "net/http"
-
 // siteRoutes is the public website a patient opens from a KakaoTalk link or a search
 // result. Every page works without JavaScript; only the map and "내 위치 사용" need it.
 //
@@ -9,7 +7,7 @@ import "net/http"
 // The original service's /categories/{slug}/sughospital links redirect there (301):
 // nae→D001 내과, so→D002 소아청소년과, ebi→D013 이비인후과, jeong→D008 정형외과,
 // pi→D005 피부과, an→D012 안과, san→D011 산부인과.
-func (s *Server) siteRoutes(mux *http.ServeMux) {
+func (s *Server) siteRoutes(mux *routeMux) {
 	mux.Handle("GET /hospitals", s.page(s.handleSiteHospitals))
 	mux.Handle("GET /hospitals/{id}", s.page(s.handleSiteInstitution))
 	mux.Handle("GET /departments/{code}", s.page(s.handleSiteDepartment))
