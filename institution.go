@@ -32,8 +32,9 @@ const (
 type Institution struct {
 	ID       int64
 	Kind     InstitutionKind
-	TypeCode string // 종별 code as published: NMC dutyDiv ("B") or HIRA clCd ("31")
-	TypeName string // 종별 name: 종합병원, 병원, 의원, 약국, ...
+	TypeCode string           // 종별 code as published: NMC dutyDiv ("B") or HIRA clCd ("31")
+	TypeName string           // 종별 name: 종합병원, 병원, 의원, 약국, ...
+	Class    InstitutionClass // 종별 normalised across sources; "" when the source does not say
 	Name     string
 	Address  string
 	Postcode string
@@ -42,10 +43,17 @@ type Institution struct {
 	Lat, Lng float64 // WGS84; both zero when unknown
 	// Departments are canonical D-codes (see Departments).
 	Departments []string
+	// Specialists counts board-certified doctors (전문의) per department D-code, as HIRA's
+	// 진료과목 table publishes them (과목별 전문의수); nil when no source said. A
+	// department listed without a count has no entry.
+	Specialists map[string]int
 	Hours       OpeningHours
-	ER          bool // runs an emergency room (NMC dutyEryn=1)
-	Notes       string
-	Status      BusinessStatus
+	// ER is an emergency room a patient can trust: a hospital-grade institution (병원,
+	// 종합병원, 상급종합병원) that says it runs one, or one NMC designates (응급의료기관).
+	// A 치과의원 or 한의원 saying 응급실 운영 is not one.
+	ER     bool
+	Notes  string
+	Status BusinessStatus
 
 	// Source identities; at least one is set. HPID is NMC's 기관ID, YKIHO HIRA's
 	// 암호화요양기호, LocalKey a key derived for sources that publish none (Gyeonggi).
@@ -53,6 +61,10 @@ type Institution struct {
 	YKIHO    string
 	LocalKey string
 	Source   string // the format the record came from, e.g. "nmc", "gyeonggi"
+	// Carries says which fields the source of this record publishes, so that importing a
+	// source that lacks some (NMC's location list has today's hours only) never erases
+	// what another source wrote. Zero means every field.
+	Carries InstitutionFields
 
 	// Booking: onboarded institutions take reservations through HeyDoctor.
 	Onboarded bool
@@ -60,6 +72,81 @@ type Institution struct {
 	Booking   BookingPolicy
 
 	UpdatedAt time.Time
+}
+
+// InstitutionClass is the 종별 of an institution, the same whichever source named it
+// (HIRA clCd, NMC dutyDiv, Gyeonggi MEDINST_ASORTMT_NM).
+type InstitutionClass string
+
+// Institution classes.
+const (
+	ClassTertiary       InstitutionClass = "tertiary"        // 상급종합병원 (HIRA 01)
+	ClassGeneral        InstitutionClass = "general"         // 종합병원 (11; NMC A also covers 상급종합)
+	ClassHospital       InstitutionClass = "hospital"        // 병원 (21)
+	ClassLongTermCare   InstitutionClass = "long-term-care"  // 요양병원 (28)
+	ClassPsychiatric    InstitutionClass = "psychiatric"     // 정신병원 (29)
+	ClassClinic         InstitutionClass = "clinic"          // 의원 (31)
+	ClassDentalHospital InstitutionClass = "dental-hospital" // 치과병원 (41)
+	ClassDentalClinic   InstitutionClass = "dental-clinic"   // 치과의원 (51)
+	ClassMidwifery      InstitutionClass = "midwifery"       // 조산원 (61)
+	ClassPublicHealth   InstitutionClass = "public-health"   // 보건소, 보건지소, 보건진료소, 보건의료원 (71–75)
+	ClassKoreanHospital InstitutionClass = "korean-hospital" // 한방병원 (92)
+	ClassKoreanClinic   InstitutionClass = "korean-clinic"   // 한의원 (93)
+	ClassAffiliated     InstitutionClass = "affiliated"      // 부속병의원 (NMC O)
+	ClassPharmacy       InstitutionClass = "pharmacy"        // 약국 (81)
+)
+
+// HospitalGrade reports whether c is a hospital that can run an emergency room a patient
+// with chest pain should be sent to: 병원, 종합병원 or 상급종합병원.
+func (c InstitutionClass) HospitalGrade() bool {
+	return c == ClassTertiary || c == ClassGeneral || c == ClassHospital
+}
+
+// LongStay reports whether c is long-term or psychiatric care (요양병원, 정신병원), which
+// a search lists only when asked for by class or when nothing else is near.
+func (c InstitutionClass) LongStay() bool {
+	return c == ClassLongTermCare || c == ClassPsychiatric
+}
+
+// Rank orders classes for a patient looking for care now: a lower rank comes first.
+// Clinics and hospitals come before public health posts, dental and Korean medicine,
+// and long-stay care comes last; an unknown class sits in the middle.
+func (c InstitutionClass) Rank() int {
+	switch c {
+	case ClassClinic, ClassHospital, ClassGeneral, ClassTertiary:
+		return 0
+	case ClassPublicHealth, ClassAffiliated:
+		return 1
+	case "", ClassDentalClinic, ClassDentalHospital, ClassKoreanClinic, ClassKoreanHospital, ClassMidwifery, ClassPharmacy:
+		return 2
+	case ClassLongTermCare, ClassPsychiatric:
+		return 4
+	}
+	return 3
+}
+
+// InstitutionFields is a set of groups of an institution's public-data fields.
+type InstitutionFields uint8
+
+// Field groups. Basis is what every directory source publishes (kind, class, name,
+// address, phone, coordinates, status); the rest only some sources do.
+const (
+	FieldBasis       InstitutionFields = 1 << iota
+	FieldPostcode                      // postcode
+	FieldHours                         // weekly hours and lunch breaks
+	FieldDepartments                   // departments and specialist counts
+	FieldER                            // emergency room and its phone
+	FieldNotes                         // free-text notes
+
+	AllFields = FieldBasis | FieldPostcode | FieldHours | FieldDepartments | FieldER | FieldNotes
+)
+
+// Has reports whether every field group of g is in f; a zero f has every group.
+func (f InstitutionFields) Has(g InstitutionFields) bool {
+	if f == 0 {
+		f = AllFields
+	}
+	return f&g == g
 }
 
 // HasLocation reports whether the institution has coordinates.
@@ -72,8 +159,14 @@ func InKorea(lat, lng float64) bool { return lat > 33 && lat < 39 && lng > 124 &
 // and Day[7] public holidays, each as HHMM strings exactly as published (closing times
 // may be ≥ 2400 or earlier than opening for past-midnight hours). A day with empty Open
 // and Close has no published hours. A week with no day at all is unknown, never closed.
+//
+// Lunch[0..7] are the lunch breaks inside those days (HIRA 점심시간), zero when none is
+// published. A day's Span may also be Unknown: the source says something about the day
+// (a Sunday note such as "오후 1시 이후") that gives no hours, so the day is neither open
+// nor closed.
 type OpeningHours struct {
-	Day [8]Span `json:"day"`
+	Day   [8]Span `json:"day"`
+	Lunch [8]Span `json:"lunch,omitzero"`
 }
 
 // Holiday is the index of public-holiday hours in OpeningHours.Day.
@@ -81,12 +174,13 @@ const Holiday = 7
 
 // Span is one day's opening, HHMM to HHMM.
 type Span struct {
-	Open  string `json:"open,omitempty"`
-	Close string `json:"close,omitempty"`
+	Open    string `json:"open,omitempty"`
+	Close   string `json:"close,omitempty"`
+	Unknown bool   `json:"unknown,omitempty"`
 }
 
-// IsZero reports whether no hours are published for the day.
-func (s Span) IsZero() bool { return s.Open == "" && s.Close == "" }
+// IsZero reports whether nothing is published for the day.
+func (s Span) IsZero() bool { return s.Open == "" && s.Close == "" && !s.Unknown }
 
 // Known reports whether any day has published hours.
 func (h OpeningHours) Known() bool {

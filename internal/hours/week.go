@@ -64,6 +64,7 @@ type span struct {
 //   - close ≥ 2400 means the next day at close−2400; close < open wraps to the next day
 //     (1900→0100 is 19:00 to 01:00); "0000"→"2400" is 24 hours.
 //   - Blank (empty or spaces-only) Open and Close mean no hours for the day.
+//   - A Span marked Unknown is an unknown day whatever its times.
 //   - close == open (including "0000"→"0000"), one side missing or unparseable, or a
 //     span longer than 24 hours makes that day unknown.
 //   - A week with no published day at all (blank days count as unpublished) is unknown
@@ -94,6 +95,9 @@ func Compile(h heydoctor.OpeningHours) Week {
 }
 
 func compileSpan(s heydoctor.Span) span {
+	if s.Unknown {
+		return span{kind: spanUnknown}
+	}
 	if strings.TrimSpace(s.Open) == "" && strings.TrimSpace(s.Close) == "" {
 		return span{kind: spanClosed}
 	}
