@@ -187,19 +187,22 @@ func (w Week) At(t time.Time, cal *Calendar, overrides []heydoctor.Closure) Stat
 	now := day*secondsPerDay + sec
 
 	yesterday, today := e.span(day-1), e.span(day)
-	var end int64 = -1 // absolute closing second while open
+	// end is the absolute closing second while open. Absolute seconds are negative before
+	// 1970, so "open" is its own flag rather than a sentinel value of end.
+	var end int64
+	open := false
 	if yesterday.kind == spanOpen {
 		if c := (day-1)*secondsPerDay + int64(yesterday.close)*60; now < c {
-			end = c
+			end, open = c, true
 		}
 	}
 	if today.kind == spanOpen {
 		o, c := day*secondsPerDay+int64(today.open)*60, day*secondsPerDay+int64(today.close)*60
-		if o <= now && now < c && c > end {
-			end = c
+		if o <= now && now < c && (!open || c > end) {
+			end, open = c, true
 		}
 	}
-	if end >= 0 {
+	if open {
 		for k := day; k <= day+horizon; k++ {
 			if k*secondsPerDay > end {
 				return Status{State: Open, ClosesAt: instant(0, end)}

@@ -237,3 +237,21 @@ func TestAtDoesNotAllocate(t *testing.T) {
 		t.Errorf("At allocates %v times per run, want 0", allocs)
 	}
 }
+
+// TestAtBefore1970 is the fuzzer's find: instants before 1970 have negative absolute
+// seconds, which At once mistook for "not open" and so reported an opening time at which
+// it then said closed.
+func TestAtBefore1970(t *testing.T) {
+	var h heydoctor.OpeningHours
+	h.Day[0] = heydoctor.Span{Open: "1", Close: "0"} // Monday 00:01 to midnight
+	w := Compile(h)
+	for _, tm := range []time.Time{
+		time.Date(1604, 5, 3, 0, 1, 0, 0, heydoctor.KST),
+		time.Date(1969, 12, 29, 12, 0, 0, 0, heydoctor.KST),
+		time.Date(2026, 11, 30, 0, 1, 0, 0, heydoctor.KST),
+	} {
+		if got := w.At(tm, NewCalendar(), nil); got.State != Open {
+			t.Errorf("At(%s) = %+v, want open", tm, got)
+		}
+	}
+}
