@@ -5,13 +5,14 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/limit"
 	"heydoctor/internal/sqlstore"
 )
 
@@ -107,63 +108,53 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && strings.EqualFold(u.Host, r.Host)
 }
 
-// loginLimiter allows a few failed logins per client address and per login name in a
-// window, so passwords cannot be guessed quickly. It is per process: with several
-// replicas the effective limit is multiplied by their number, still far too slow to guess.
-type loginLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
+// Login limits. Every attempt is reserved before the password is checked, so concurrent
+// guesses cannot all slip past a count taken before any of them failed. A login is
+// limited per login name and client address together, never per name alone, so that
+// guesses from elsewhere cannot lock its owner out; a client address is limited across
+// all names as well. Both back off: each time a key reaches its limit again it waits
+// twice as long, up to a day. Per process: replicas multiply the limits, still far too
+// slow to guess a password.
+const (
+	loginPerName    = 5
+	loginPerAddr    = 30
+	loginWindow     = 15 * time.Minute
+	loginMaxBackoff = 24 * time.Hour
+)
+
+type loginLimits struct {
+	byName, byAddr *limit.Limiter
 }
 
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{max: 5, window: 15 * time.Minute, fails: map[string][]time.Time{}}
-}
-
-func (l *loginLimiter) blocked(now time.Time, keys ...string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		recent := l.fails[k][:0]
-		for _, t := range l.fails[k] {
-			if now.Sub(t) < l.window {
-				recent = append(recent, t)
-			}
-		}
-		l.fails[k] = recent
-		if len(recent) >= l.max {
-			return true
-		}
-	}
-	return false
-}
-
-func (l *loginLimiter) fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > 100000 {
-		l.fails = map[string][]time.Time{} // bound memory under a flood of names
-	}
-	for _, k := range keys {
-		l.fails[k] = append(l.fails[k], now)
+func newLoginLimits(now func() time.Time) *loginLimits {
+	return &loginLimits{
+		byName: limit.New(loginPerName, loginWindow, now).WithBackoff(loginMaxBackoff),
+		byAddr: limit.New(loginPerAddr, loginWindow, now).WithBackoff(loginMaxBackoff),
 	}
 }
 
-func (l *loginLimiter) reset(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		delete(l.fails, k)
+func tooManyLogins(retry time.Duration) error {
+	minutes := int((retry + time.Minute - 1) / time.Minute)
+	if minutes < 1 {
+		minutes = 1
 	}
+	when := fmt.Sprintf("%d분", minutes)
+	if minutes >= 120 {
+		when = fmt.Sprintf("%d시간", (minutes+59)/60)
+	}
+	return heydoctor.Errorf(heydoctor.TooMany, "로그인 시도가 너무 많아요. %s 뒤에 다시 시도해 주세요.", when)
 }
 
 // login checks credentials and opens a session; it returns the cookie to set.
 func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, error) {
 	now := s.cfg.Now()
-	keys := []string{"ip:" + clientIP(r), "login:" + strings.ToLower(login)}
-	if s.limiter.blocked(now, keys...) {
-		return nil, heydoctor.Errorf(heydoctor.TooMany, "로그인 시도가 너무 많아요. 15분 뒤에 다시 시도해 주세요.")
+	addr := limit.AddrKey(clientIP(r))
+	nameKey := strings.ToLower(login) + "\x00" + addr
+	if ok, retry := s.logins.byAddr.Allow(addr); !ok {
+		return nil, tooManyLogins(retry)
+	}
+	if ok, retry := s.logins.byName.Allow(nameKey); !ok {
+		return nil, tooManyLogins(retry)
 	}
 	st, err := s.cfg.Store.FindStaffByLogin(r.Context(), login)
 	if err != nil && heydoctor.KindOf(err) != heydoctor.NotFound {
@@ -174,10 +165,9 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 		hash = st.PasswordHash
 	}
 	if !s.checkPassword(hash, password) {
-		s.limiter.fail(now, keys...)
 		return nil, heydoctor.FieldError("password", "아이디 또는 비밀번호가 맞지 않아요")
 	}
-	s.limiter.reset(keys[1])
+	s.logins.byName.Reset(nameKey)
 	token := randomHex(32)
 	se := &sqlstore.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomHex(32)[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.cfg.Store.CreateSession(r.Context(), se); err != nil {

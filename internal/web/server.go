@@ -68,7 +68,7 @@ type Server struct {
 	patterns []string
 	srv      *http.Server
 	ln       net.Listener
-	limiter  *loginLimiter
+	logins   *loginLimits
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -101,7 +101,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: NewMetrics(cfg.Registry), pages: p, limiter: newLoginLimiter()}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: NewMetrics(cfg.Registry), pages: p, logins: newLoginLimits(cfg.Now)}
 	s.handler = s.instrument(s.routes())
 	return s, nil
 }
