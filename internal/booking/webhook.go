@@ -12,10 +12,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/egress"
 	"heydoctor/internal/sqlstore"
 )
 
@@ -136,10 +136,12 @@ type Dispatcher struct {
 	OnDelivery func(result string)
 }
 
-// NewDispatcher returns a Dispatcher. client should have a timeout; a 10-second one is used when nil.
+// NewDispatcher returns a Dispatcher. client should have a timeout and must not reach
+// internal addresses; when nil, an egress client (public addresses only, checked at
+// connect time, no redirects, 10-second timeout) is used.
 func NewDispatcher(store *sqlstore.Store, client *http.Client, log *slog.Logger, now func() time.Time) *Dispatcher {
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = egress.NewClient(egress.Options{})
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -232,10 +234,11 @@ func (d *Dispatcher) send(ctx context.Context, dl *sqlstore.Delivery) (int, erro
 		return 0, fmt.Errorf("post: %w", err)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	// Only the status goes into the delivery log the admin reads: echoing the body would
+	// let a webhook read whatever answers at the address it names.
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Errorf("status %d: %s", resp.StatusCode, strings.ToValidUTF8(string(snippet), "?"))
+		return resp.StatusCode, fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return resp.StatusCode, nil
 }

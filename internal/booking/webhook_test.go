@@ -36,6 +36,9 @@ func (rc *receiver) handler(secret string, now func() time.Time) http.Handler {
 		rc.events = append(rc.events, r.Header.Get(HeaderEvent))
 		rc.bodies = append(rc.bodies, string(body))
 		w.WriteHeader(rc.status)
+		if rc.status >= 300 {
+			io.WriteString(w, "ami-id: secret-instance-metadata")
+		}
 	})
 }
 
@@ -94,6 +97,9 @@ func TestWebhookDelivery(t *testing.T) {
 			log, _ := s.ListDeliveries(ctx, hook.ID, 1)
 			if log[0].Attempts != attempt || log[0].LastStatus != 500 {
 				t.Fatalf("attempt %d: %+v", attempt, log[0])
+			}
+			if strings.Contains(log[0].LastError, "metadata") {
+				t.Fatalf("attempt %d: the delivery log echoes the receiver's body: %q", attempt, log[0].LastError)
 			}
 			if attempt < MaxAttempts {
 				if want := clock.T.Add(Backoff(attempt)); !log[0].NextAttemptAt.Equal(want) || log[0].State != "pending" {

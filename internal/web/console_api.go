@@ -2,14 +2,11 @@ package web
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
-	"strings"
 	"unicode/utf8"
 
 	"heydoctor"
+	"heydoctor/internal/egress"
 	"heydoctor/internal/sqlstore"
 )
 
@@ -274,20 +271,8 @@ func (s *Server) handleAPICreateWebhook(w http.ResponseWriter, r *http.Request) 
 }
 
 func checkWebhookURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(raw) > 2048 {
-		return heydoctor.FieldError("url", "https:// 로 시작하는 주소여야 해요")
-	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return heydoctor.FieldError("url", "내부 주소로는 보낼 수 없어요")
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsMulticast() {
-			return heydoctor.FieldError("url", "내부 주소로는 보낼 수 없어요")
-		}
-	} else if net.ParseIP(host) == nil && !strings.Contains(host, ".") {
-		return heydoctor.FieldError("url", "도메인 이름이 올바르지 않아요")
+	if err := egress.CheckURL(raw); err != nil {
+		return heydoctor.FieldError("url", "%s", err)
 	}
 	return nil
 }

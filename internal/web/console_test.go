@@ -239,7 +239,10 @@ func TestConsoleJSONAPI(t *testing.T) {
 	if code, body := consoleJSON(t, e, "PUT", "/console/api/hours", csrf, `{"days":[{"open":"25:00","close":"1800"},{},{},{},{},{},{},{}]}`); code != 400 {
 		t.Errorf("bad hours = %d %s", code, body)
 	}
-	for _, u := range []string{"http://hospital.example/hook", "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://user:pw@hospital.example/"} {
+	for _, u := range []string{"http://hospital.example/hook", "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://user:pw@hospital.example/",
+		// The independent tester's bypasses.
+		"https://localhost./", "https://127.1/", "https://0x7f.0.0.1/", "https://0177.0.0.1/", "https://169.254.169.254./",
+		"https://metadata.google.internal/", "https://100.64.0.1/", "https://[64:ff9b::7f00:1]/"} {
 		if code, body := consoleJSON(t, e, "POST", "/console/api/webhooks", csrf, `{"url":"`+u+`"}`); code != 400 || !strings.Contains(body, `"field":"url"`) {
 			t.Errorf("webhook %s = %d %s", u, code, body)
 		}
