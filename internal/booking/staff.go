@@ -26,17 +26,6 @@ const (
 	ActionCancel   Action = "cancel"
 )
 
-// authorize checks a staff account may act; admin-only actions refuse reception.
-func authorize(st *heydoctor.Staff, adminOnly bool) error {
-	if st == nil || st.Disabled || st.InstitutionID == 0 {
-		return heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요")
-	}
-	if adminOnly && st.Role != heydoctor.RoleAdmin {
-		return heydoctor.Errorf(heydoctor.Forbidden, "관리자 계정만 할 수 있는 일이에요")
-	}
-	return nil
-}
-
 // ownReservation returns a reservation of the staff member's institution; any other is
 // NotFound, so accounts cannot learn what other institutions hold.
 func (s *Service) ownReservation(ctx context.Context, st *heydoctor.Staff, id int64) (*heydoctor.Reservation, error) {
@@ -129,7 +118,7 @@ func eventName(a Action) string {
 // with its audit entry and webhook event in the same transaction. Rejecting and
 // cancelling need a reason, which the patient will see.
 func (s *Service) Transition(ctx context.Context, st *heydoctor.Staff, reservationID int64, action Action, reason string) (*heydoctor.Reservation, error) {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermReservations); err != nil {
 		return nil, err
 	}
 	switch action {
@@ -166,7 +155,7 @@ func (s *Service) Transition(ctx context.Context, st *heydoctor.Staff, reservati
 // RescheduleByStaff moves a reservation of the staff member's institution to another
 // slot of its doctor's plan, atomically. Staff may book inside the minimum notice.
 func (s *Service) RescheduleByStaff(ctx context.Context, st *heydoctor.Staff, reservationID int64, newStart time.Time) (*heydoctor.Reservation, error) {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermReservations); err != nil {
 		return nil, err
 	}
 	cur, err := s.ownReservation(ctx, st, reservationID)
@@ -184,7 +173,7 @@ func (s *Service) RescheduleByStaff(ctx context.Context, st *heydoctor.Staff, re
 // DayList returns the reservations of the staff member's institution starting on one
 // day (KST), optionally only some statuses.
 func (s *Service) DayList(ctx context.Context, st *heydoctor.Staff, day heydoctor.Date, statuses []heydoctor.ReservationStatus) ([]*heydoctor.Reservation, error) {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermReservations); err != nil {
 		return nil, err
 	}
 	if _, err := heydoctor.ParseDate(string(day)); err != nil {
@@ -247,7 +236,7 @@ func (s *Service) ownDoctor(ctx context.Context, st *heydoctor.Staff, id int64) 
 
 // SaveDoctor creates (ID 0) or updates a doctor or room of the admin's institution.
 func (s *Service) SaveDoctor(ctx context.Context, st *heydoctor.Staff, d *heydoctor.Doctor) error {
-	if err := authorize(st, true); err != nil {
+	if err := Authorize(st, PermDoctors); err != nil {
 		return err
 	}
 	d.Name = strings.TrimSpace(d.Name)
@@ -279,7 +268,7 @@ func (s *Service) SaveDoctor(ctx context.Context, st *heydoctor.Staff, d *heydoc
 // SaveSchedule replaces the working plan of a doctor of the admin's institution.
 // Existing reservations are kept even when the new plan no longer has their slot.
 func (s *Service) SaveSchedule(ctx context.Context, st *heydoctor.Staff, sc *heydoctor.Schedule) error {
-	if err := authorize(st, true); err != nil {
+	if err := Authorize(st, PermSchedules); err != nil {
 		return err
 	}
 	if _, err := s.ownDoctor(ctx, st, sc.DoctorID); err != nil {
@@ -305,7 +294,7 @@ func (s *Service) SaveSchedule(ctx context.Context, st *heydoctor.Staff, sc *hey
 // SetException records a leave day or an extra working day for a doctor of the staff
 // member's institution.
 func (s *Service) SetException(ctx context.Context, st *heydoctor.Staff, e *heydoctor.ScheduleException) error {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermExceptions); err != nil {
 		return err
 	}
 	if _, err := s.ownDoctor(ctx, st, e.DoctorID); err != nil {
@@ -322,7 +311,7 @@ func (s *Service) SetException(ctx context.Context, st *heydoctor.Staff, e *heyd
 
 // DeleteException removes a doctor's exception on a day.
 func (s *Service) DeleteException(ctx context.Context, st *heydoctor.Staff, doctorID int64, day heydoctor.Date) error {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermExceptions); err != nil {
 		return err
 	}
 	if _, err := s.ownDoctor(ctx, st, doctorID); err != nil {
@@ -353,7 +342,7 @@ func checkSpan(field string, sp *heydoctor.Span) error {
 
 // SetClosure closes the staff member's institution on a day, or sets other hours that day.
 func (s *Service) SetClosure(ctx context.Context, st *heydoctor.Staff, c heydoctor.Closure) error {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermClosures); err != nil {
 		return err
 	}
 	if _, err := heydoctor.ParseDate(string(c.Date)); err != nil {
@@ -377,7 +366,7 @@ func (s *Service) SetClosure(ctx context.Context, st *heydoctor.Staff, c heydoct
 
 // DeleteClosure removes a closure of the staff member's institution.
 func (s *Service) DeleteClosure(ctx context.Context, st *heydoctor.Staff, day heydoctor.Date) error {
-	if err := authorize(st, false); err != nil {
+	if err := Authorize(st, PermClosures); err != nil {
 		return err
 	}
 	if _, err := heydoctor.ParseDate(string(day)); err != nil {
@@ -391,7 +380,7 @@ func (s *Service) DeleteClosure(ctx context.Context, st *heydoctor.Staff, day he
 
 // UpdateHours replaces the published weekly hours of the admin's institution.
 func (s *Service) UpdateHours(ctx context.Context, st *heydoctor.Staff, h heydoctor.OpeningHours) error {
-	if err := authorize(st, true); err != nil {
+	if err := Authorize(st, PermHours); err != nil {
 		return err
 	}
 	for i := range h.Day {

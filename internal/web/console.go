@@ -586,8 +586,8 @@ func (s *Server) handleAPIConsoleDoctors(w http.ResponseWriter, r *http.Request)
 
 func (s *Server) handleAPIConsoleAudit(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	if st.Role != heydoctor.RoleAdmin {
-		return heydoctor.Errorf(heydoctor.Forbidden, "관리자만 볼 수 있어요")
+	if err := booking.Authorize(st, booking.PermAudit); err != nil {
+		return err
 	}
 	list, err := s.cfg.Store.ListAudit(r.Context(), st.InstitutionID, 200)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"heydoctor"
+	"heydoctor/internal/booking"
 	"heydoctor/internal/egress"
 	"heydoctor/internal/sqlstore"
 )
@@ -217,8 +218,8 @@ type webhookJSON struct {
 
 func (s *Server) handleAPIWebhooks(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	if st.Role != heydoctor.RoleAdmin {
-		return heydoctor.Errorf(heydoctor.Forbidden, "관리자만 볼 수 있어요")
+	if err := booking.Authorize(st, booking.PermWebhooks); err != nil {
+		return err
 	}
 	list, err := s.cfg.Store.ListWebhooks(r.Context(), st.InstitutionID)
 	if err != nil {
@@ -243,8 +244,8 @@ func (s *Server) handleAPIWebhooks(w http.ResponseWriter, r *http.Request) error
 // inside private networks are refused, so the console cannot be used to reach them.
 func (s *Server) handleAPICreateWebhook(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	if st.Role != heydoctor.RoleAdmin {
-		return heydoctor.Errorf(heydoctor.Forbidden, "관리자만 할 수 있어요")
+	if err := booking.Authorize(st, booking.PermWebhooks); err != nil {
+		return err
 	}
 	in, err := decode[webhookJSON](w, r)
 	if err != nil {
