@@ -50,8 +50,10 @@ func (e *Engine) Analyze(text string) Result {
 	ci, cStart, cEnd := e.findCondition(c.s)
 	info := ci >= 0 && e.isInfoQuestion(c.s, cStart, cEnd)
 
-	matches := e.findMatches(c)
+	cls, bound := e.splitClauses(c)
+	matches := e.findMatches(c, bound)
 	present := make(map[string]bool)
+	current := make(map[string]bool) // present, and reported as happening now
 	words := make(map[string][]string)
 	for i, m := range matches {
 		if info && m.start >= cStart && m.end <= cEnd {
@@ -63,30 +65,42 @@ func (e *Engine) Analyze(text string) Result {
 		}
 		sym := &e.symptoms[m.sym]
 		neg := e.negated(c, m, next)
+		var worry, past bool
+		who := ""
+		if cl := clauseAt(cls, m.start); cl != nil {
+			worry, past, who = cl.worry, cl.past, cl.who
+		}
 		w := c.words(m.start, m.end)
-		if k := slices.IndexFunc(r.Findings, func(fd Finding) bool { return fd.Symptom == sym.ID && fd.Negated == neg }); k >= 0 {
+		if k := slices.IndexFunc(r.Findings, func(fd Finding) bool {
+			return fd.Symptom == sym.ID && fd.Negated == neg && fd.Hypothetical == worry && fd.Past == past
+		}); k >= 0 {
 			if !slices.Contains(r.Findings[k].Words, w) {
 				r.Findings[k].Words = append(r.Findings[k].Words, w)
 			}
 		} else {
-			r.Findings = append(r.Findings, Finding{Symptom: sym.ID, Name: sym.Name, Words: []string{w}, Negated: neg, Location: sym.Body, Severe: f.severe})
+			r.Findings = append(r.Findings, Finding{Symptom: sym.ID, Name: sym.Name, Words: []string{w}, Negated: neg,
+				Hypothetical: worry, Past: past, Who: who, Location: sym.Body, Severe: f.severe})
 		}
 		if !neg {
 			present[sym.ID] = true
-			words[sym.ID] = append(words[sym.ID], w)
+			if !worry && !past {
+				current[sym.ID] = true
+				words[sym.ID] = append(words[sym.ID], w)
+			}
 		}
 	}
 	// A temperature of 37.5 or more is a fever even if the word 열 is missing ("38.5도예요").
 	if f.temp >= 37.5 && !present["fever"] {
 		if si := e.symptomIndex("fever"); si >= 0 {
 			present["fever"] = true
+			current["fever"] = true
 			words["fever"] = append(words["fever"], f.tempWord)
 			r.Findings = append(r.Findings, Finding{Symptom: "fever", Name: e.symptoms[si].Name, Words: []string{f.tempWord}})
 		}
 	}
 
 	pred := e.clf.predict(c.s)
-	if flags := e.redFlags(present, words, f); len(flags) > 0 {
+	if flags := e.redFlags(current, words, f); len(flags) > 0 {
 		return e.emergency(r, flags)
 	}
 	intent := e.patternIntent(c.s)

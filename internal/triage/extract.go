@@ -19,7 +19,11 @@ type match struct {
 // non-overlapping ones: more literal characters win, so "오른쪽아랫배" beats "배~아파",
 // and every character skipped by a ~ gap counts a quarter of a literal one against it,
 // so "목덜미" beats "목(이랑목덜미가)아파".
-func (e *Engine) findMatches(c compacted) []match {
+//
+// A gap must stay inside one clause, and a match spanning words must begin at a word
+// start unless at least two of its characters sit in the first word ("오른쪽다리가
+// 아파요" is 다리~아파; "기침하고 환절기" is not 고환).
+func (e *Engine) findMatches(c compacted, bound []bool) []match {
 	var all []match
 	s := c.s
 	for start := 0; start < len(s); {
@@ -30,7 +34,7 @@ func (e *Engine) findMatches(c compacted) []match {
 				if !strings.HasPrefix(s[start:], p.parts[0]) {
 					continue
 				}
-				if m, ok := matchRest(s, start, p); ok {
+				if m, ok := matchRest(s, start, p); ok && c.allowed(m, bound) {
 					m.sym = ref.sym
 					all = append(all, m)
 				}
@@ -60,6 +64,33 @@ func (e *Engine) findMatches(c compacted) []match {
 	}
 	slices.SortFunc(kept, func(a, b match) int { return a.start - b.start })
 	return kept
+}
+
+// allowed applies the word and clause rules of findMatches to one candidate: a ~ gap
+// never spans a clause boundary, while a literal pattern written across words is a known
+// compound ("살면서가장심한", "죽고싶") and may.
+func (c compacted) allowed(m match, bound []bool) bool {
+	start, end := m.start, m.end
+	for _, g := range m.gaps {
+		for i := g[0]; i <= g[1]; i++ {
+			if bound[i] {
+				return false
+			}
+		}
+	}
+	if c.wordStart[start] || !c.crossesWord(start, end) {
+		return true
+	}
+	n := 0
+	for i := start; i < end && !c.wordStart[i] || i == start; {
+		_, size := utf8.DecodeRuneInString(c.s[i:])
+		n++
+		i += size
+		if i < len(c.wordStart) && c.wordStart[i] {
+			break
+		}
+	}
+	return n >= 2
 }
 
 // negWindow is how many characters after a symptom may hold its negation: "열은 없어요"

@@ -62,6 +62,8 @@ type whoWord struct {
 type lexicon struct {
 	neg, severe, extreme, sudden, pregnant, info []string
 	notWho                                       []string
+	worry, past, clauseEnd, clauseKeep           []string
+	subject                                      []whoWord
 	childKeepSym                                 []string
 	exact                                        map[string]Intent
 	who                                          []whoWord
@@ -178,6 +180,19 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			default:
 				return fmt.Errorf("exact %q: unknown intent %q", f[1], arg)
 			}
+		case "worry":
+			lx.worry = append(lx.worry, value)
+		case "past":
+			lx.past = append(lx.past, value)
+		case "clauseend":
+			lx.clauseEnd = append(lx.clauseEnd, value)
+		case "clausekeep":
+			lx.clauseKeep = append(lx.clauseKeep, value)
+		case "subject":
+			if arg != "child" && arg != "other" {
+				return fmt.Errorf("subject %q: kind %q, want child or other", f[1], arg)
+			}
+			lx.subject = append(lx.subject, whoWord{Word: value, Kind: arg})
 		case "notwho":
 			lx.notWho = append(lx.notWho, value)
 		case "who":

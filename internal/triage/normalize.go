@@ -63,6 +63,8 @@ func normalize(text string) string {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
 		case r == '.' || r == ',' || r == '?' || r == '!':
+		case r == '/' && len(rs) > 0 && rs[len(rs)-1] >= '0' && rs[len(rs)-1] <= '9':
+			// "혈압 80/50": keep the two numbers apart.
 		case unicode.IsSpace(r) || unicode.IsControl(r):
 			r = ' '
 		default:
@@ -116,25 +118,45 @@ func compactKey(s string) string {
 // compacted is the normalised text without spaces, so that "배가너무아파요" and
 // "배가 너무 아파요" match the same lexicon terms. orig maps every byte of s to its byte
 // in norm so that matches can be reported in the user's own words.
+//
+// wordStart marks the compact bytes that begin a word of the normalised text (after a
+// space or a punctuation mark): a pattern that spans two words must begin at one, so
+// that "기침하고 환절기" never reads as 고환 nor "여자 해변" as 자해.
 type compacted struct {
-	norm string
-	s    string
-	orig []int
+	norm      string
+	s         string
+	orig      []int
+	wordStart []bool
 }
 
 func compact(norm string) compacted {
-	c := compacted{norm: norm, orig: make([]int, 0, len(norm))}
+	c := compacted{norm: norm, orig: make([]int, 0, len(norm)), wordStart: make([]bool, 0, len(norm)+1)}
 	var b strings.Builder
 	b.Grow(len(norm))
+	start := true
 	for i := 0; i < len(norm); i++ {
 		if norm[i] == ' ' {
+			start = true
 			continue
 		}
 		b.WriteByte(norm[i])
 		c.orig = append(c.orig, i)
+		c.wordStart = append(c.wordStart, start)
+		start = isPunct(norm[i])
 	}
+	c.wordStart = append(c.wordStart, true)
 	c.s = b.String()
 	return c
+}
+
+// crossesWord reports whether the compact range [start,end) spans more than one word.
+func (c compacted) crossesWord(start, end int) bool {
+	for i := start + 1; i < end && i < len(c.wordStart); i++ {
+		if c.wordStart[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // words returns the user's text for the compact byte range [start,end), widened to whole

@@ -112,12 +112,18 @@ type RedFlag struct {
 
 // Finding is one symptom recognised in the text, kept for explanation and audit.
 type Finding struct {
-	Symptom  string   `json:"symptom"` // lexicon id, e.g. "fever"
-	Name     string   `json:"name"`    // Korean name, e.g. "발열"
-	Words    []string `json:"words"`   // the user's words that matched
-	Negated  bool     `json:"negated,omitempty"`
-	Location string   `json:"location,omitempty"` // body part, e.g. "머리"
-	Severe   bool     `json:"severe,omitempty"`
+	Symptom string   `json:"symptom"` // lexicon id, e.g. "fever"
+	Name    string   `json:"name"`    // Korean name, e.g. "발열"
+	Words   []string `json:"words"`   // the user's words that matched
+	Negated bool     `json:"negated,omitempty"`
+	// Hypothetical is a worry or a question ("뇌졸중일까 봐"), Past a history
+	// ("작년에 쓰러진 적이 있는데"): both still point to a department, neither fires a red flag.
+	Hypothetical bool `json:"hypothetical,omitempty"`
+	Past         bool `json:"past,omitempty"`
+	// Who is "child" or "other" when the clause names someone else as the patient.
+	Who      string `json:"who,omitempty"`
+	Location string `json:"location,omitempty"` // body part, e.g. "머리"
+	Severe   bool   `json:"severe,omitempty"`
 }
 
 // Patient is who is ill, as far as the text tells.

@@ -1,0 +1,106 @@
+package triage
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// clause is one stretch of the compact text between clause boundaries (punctuation, or a
+// word ending in a connective such as -는데, -지만, -고), with what its words say about
+// the symptoms inside it. A symptom in a worried, hypothetical or past clause still
+// counts towards the department, but never fires a red flag: "뇌졸중일까 봐 걱정돼요",
+// "작년에 쓰러진 적이 있는데 지금은 괜찮아요".
+type clause struct {
+	start, end int
+	worry      bool   // a worry, a question about a disease or a hypothetical
+	past       bool   // history: 예전에, 작년에, -ㄴ 적이 있다, -었었다
+	who        string // "child" or "other" when the clause names whose symptom it is
+}
+
+// splitClauses cuts the compact text into clauses. bound[i] is true where a new clause
+// starts at compact byte i (i > 0).
+func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
+	s := c.s
+	bound := make([]bool, len(s)+1)
+	var out []clause
+	start := 0
+	cut := func(at int) {
+		if at > start {
+			out = append(out, clause{start: start, end: at})
+			bound[at] = true
+			start = at
+		}
+	}
+	for i := 0; i < len(s); {
+		if isPunct(s[i]) {
+			j := i
+			for j < len(s) && isPunct(s[j]) {
+				j++
+			}
+			cut(j)
+			i = j
+			continue
+		}
+		// Find the end of this word.
+		j := i + 1
+		for j < len(s) && !c.wordStart[j] {
+			j++
+		}
+		if j < len(s) && e.endsClause(s[i:j]) {
+			cut(j)
+		}
+		i = j
+	}
+	if start < len(s) {
+		out = append(out, clause{start: start, end: len(s)})
+	}
+	for k := range out {
+		cl := &out[k]
+		text := s[cl.start:cl.end]
+		_, cl.worry = containsAny(text, e.lex.worry)
+		_, cl.past = containsAny(text, e.lex.past)
+		cl.who = e.clauseWho(text)
+	}
+	return out, bound
+}
+
+// endsClause reports whether a word ends its clause: "아픈데", "있지만", "아프고" (but
+// not the nouns "사고", "최고" listed as clausekeep).
+func (e *Engine) endsClause(word string) bool {
+	word = strings.TrimRight(word, ".,?!")
+	if utf8.RuneCountInString(word) < 2 {
+		return false
+	}
+	for _, k := range e.lex.clauseKeep {
+		if strings.HasSuffix(word, k) {
+			return false
+		}
+	}
+	for _, end := range e.lex.clauseEnd {
+		if strings.HasSuffix(word, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseWho names whose symptom the clause reports, from a person word with a subject
+// or topic particle ("아이가", "어머니가", "남편은").
+func (e *Engine) clauseWho(text string) string {
+	for _, w := range e.lex.subject {
+		if strings.Contains(text, w.Word) {
+			return w.Kind
+		}
+	}
+	return ""
+}
+
+// clauseAt returns the clause holding compact byte i.
+func clauseAt(cls []clause, i int) *clause {
+	for k := range cls {
+		if i >= cls[k].start && i < cls[k].end {
+			return &cls[k]
+		}
+	}
+	return nil
+}
