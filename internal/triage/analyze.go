@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -10,14 +9,15 @@ import (
 // Blend of the two department scorers when the lexicon found something: the lexicon is
 // precise and explainable, the classifier fills in phrasing the lexicon lacks.
 const (
-	lexiconShare    = 0.8
-	classifierShare = 1 - lexiconShare
-	maxDepartments  = 3
-	minDeptScore    = 0.02
+	lexiconShare   = 0.3
+	maxDepartments = 3
+	minDeptScore   = 0.02
 	// closeRatio: when the second department scores at least this share of the first,
 	// the engine asks a follow-up question.
-	closeRatio = 0.85
-	nbTemper   = 0.5
+	closeRatio = 0.6
+	// closeTop: a first department at least this probable is never questioned.
+	closeTop = 0.55
+	nbTemper = 0.5
 	// mentionWeight: a department the user names ("신경외과 가야 할까요") outweighs
 	// any single symptom.
 	mentionWeight = 8
@@ -44,60 +44,10 @@ func (e *Engine) Analyze(text string) Result {
 		r.Answer = answerUnknown
 		return r
 	}
-	f := e.readFacts(c)
+	rd := e.read(c)
+	f, ci, info, present, current, words := rd.f, rd.ci, rd.info, rd.present, rd.current, rd.words
+	r.Findings = rd.findings
 	r.Patient, r.Temperature, r.Duration = f.patient, f.temp, f.duration
-
-	ci, cStart, cEnd := e.findCondition(c.s)
-	info := ci >= 0 && e.isInfoQuestion(c.s, cStart, cEnd)
-
-	cls, bound := e.splitClauses(c)
-	matches := e.findMatches(c, bound)
-	present := make(map[string]bool)
-	current := make(map[string]bool) // present, and reported as happening now
-	words := make(map[string][]string)
-	for i, m := range matches {
-		if info && m.start >= cStart && m.end <= cEnd {
-			continue // "열성경련이란?" asks about 경련, it does not report one
-		}
-		next := len(c.s)
-		if i+1 < len(matches) {
-			next = matches[i+1].start
-		}
-		sym := &e.symptoms[m.sym]
-		neg := e.negated(c, m, next)
-		var worry, past bool
-		who := ""
-		if cl := clauseAt(cls, m.start); cl != nil {
-			worry, past, who = cl.worry, cl.past, cl.who
-		}
-		w := c.words(m.start, m.end)
-		if k := slices.IndexFunc(r.Findings, func(fd Finding) bool {
-			return fd.Symptom == sym.ID && fd.Negated == neg && fd.Hypothetical == worry && fd.Past == past
-		}); k >= 0 {
-			if !slices.Contains(r.Findings[k].Words, w) {
-				r.Findings[k].Words = append(r.Findings[k].Words, w)
-			}
-		} else {
-			r.Findings = append(r.Findings, Finding{Symptom: sym.ID, Name: sym.Name, Words: []string{w}, Negated: neg,
-				Hypothetical: worry, Past: past, Who: who, Location: sym.Body, Severe: f.severe})
-		}
-		if !neg {
-			present[sym.ID] = true
-			if !worry && !past {
-				current[sym.ID] = true
-				words[sym.ID] = append(words[sym.ID], w)
-			}
-		}
-	}
-	// A temperature of 37.5 or more is a fever even if the word 열 is missing ("38.5도예요").
-	if f.temp >= 37.5 && !present["fever"] {
-		if si := e.symptomIndex("fever"); si >= 0 {
-			present["fever"] = true
-			current["fever"] = true
-			words["fever"] = append(words["fever"], f.tempWord)
-			r.Findings = append(r.Findings, Finding{Symptom: "fever", Name: e.symptoms[si].Name, Words: []string{f.tempWord}})
-		}
-	}
 
 	pred := e.clf.predict(c.s)
 	if flags := e.redFlags(current, words, f); len(flags) > 0 {
@@ -114,12 +64,12 @@ func (e *Engine) Analyze(text string) Result {
 	case intent == IntentBooking || intent == IntentMyReservations:
 		r.Intent = intent
 		if hasSymptoms {
-			r.Departments = e.rankDepartments(c, present, ci, mentioned, pred, f)
+			r.Departments = e.rankDepartments(&rd, mentioned, pred)
 		}
 		r.Answer = intentAnswer(intent)
 		return r
 	case hasSymptoms:
-		return e.symptomResult(r, c, present, ci, mentioned, pred, f)
+		return e.symptomResult(r, &rd, mentioned, pred)
 	case intent != "":
 		r.Intent = intent
 		r.Answer = intentAnswer(intent)
@@ -147,7 +97,7 @@ func (e *Engine) Analyze(text string) Result {
 		}
 		return e.emergency(r, []RedFlag{flag})
 	case group == "dept:" && p >= classifierDeptMin:
-		return e.symptomResult(r, c, present, ci, mentioned, pred, f)
+		return e.symptomResult(r, &rd, mentioned, pred)
 	case group != "" && group != "dept:" && group != "info" && group != "emergency:" && p >= 0.5:
 		r.Intent = Intent(group)
 		r.Answer = intentAnswer(r.Intent)
@@ -306,91 +256,171 @@ func (e *Engine) diseaseInfo(r Result, c *Condition, f facts) Result {
 	return r
 }
 
-// rankDepartments blends lexicon weights with the classifier's department posterior.
-func (e *Engine) rankDepartments(c compacted, present map[string]bool, ci int, mentioned []string, pred prediction, f facts) []Recommendation {
-	lex := make(map[string]float64)
-	because := make(map[string][]string)
+// rankDepartments ranks 진료과 by the department model's calibrated probabilities,
+// with a department the user names and a condition they mention added on top, and
+// explains each by the symptoms and words that point to it.
+func (e *Engine) rankDepartments(rd *reading, mentioned []string, pred prediction) []Recommendation {
+	x := e.features(rd)
+	prob := e.model.predict(x)
+	score := make(map[string]float64)
 	var total float64
-	add := func(dept string, w float64, why string) {
-		lex[dept] += w
-		total += w
-		if !slices.Contains(because[dept], why) {
-			because[dept] = append(because[dept], why)
+	for i, l := range e.model.labels {
+		if name, ok := strings.CutPrefix(l, "dept:"); ok {
+			score[name] += prob[i]
+			total += prob[i]
 		}
 	}
+	if total > 0 {
+		for d := range score {
+			score[d] /= total
+		}
+	}
+	// Blend in the lexicon's department weights of the symptoms found: they are
+	// reviewed by hand and keep rare wordings on course.
+	lex := make(map[string]float64)
+	var lexTotal float64
 	for _, s := range e.symptoms {
-		if !present[s.ID] {
+		if !rd.present[s.ID] {
 			continue
 		}
 		for _, dw := range s.Depts {
-			add(dw.Name, dw.Weight, s.Name)
+			lex[dw.Name] += dw.Weight
+			lexTotal += dw.Weight
 		}
 	}
-	if ci >= 0 {
-		c := &e.conditions[ci]
-		for i, d := range c.Departments {
-			add(d, max(4-float64(i)*1.5, 1), c.Name)
+	if lexTotal > 0 {
+		for d := range score {
+			score[d] *= 1 - lexiconShare
 		}
+		for d, v := range lex {
+			score[d] += lexiconShare * v / lexTotal
+		}
+	}
+	// 소아청소년과 and 소아치과 are for children: without a word for a child they are
+	// only a fallback.
+	if !rd.f.patient.Child {
+		for _, d := range []string{"소아청소년과", "소아치과"} {
+			score[d] *= 0.2
+		}
+	}
+	because := make(map[string][]string)
+	addWhy := func(d, why string) {
+		if !slices.Contains(because[d], why) {
+			because[d] = append(because[d], why)
+		}
+	}
+	boost := func(d string, mass float64, why string) {
+		for k := range score {
+			score[k] *= 1 - mass
+		}
+		score[d] += mass
+		addWhy(d, why)
+	}
+	if rd.ci >= 0 {
+		c := &e.conditions[rd.ci]
+		boost(c.Departments[0], 0.3, c.Name)
 	}
 	for _, d := range mentioned {
-		add(d, mentionWeight, d+" 언급")
+		boost(d, 0.5, d+" 언급")
 	}
-	nb := make(map[string]float64)
-	var nbTotal float64
-	for i, l := range pred.labels {
-		if name, ok := strings.CutPrefix(l, "dept:"); ok {
-			// Naive Bayes posteriors are overconfident; flatten them so that the
-			// runner-up departments survive into the top three.
-			v := math.Pow(pred.prob[i], nbTemper)
-			nb[name] += v
-			nbTotal += v
+	for _, s := range e.symptoms {
+		if !rd.present[s.ID] {
+			continue
 		}
-	}
-	score := make(map[string]float64)
-	for d, v := range nb {
-		if nbTotal > 0 {
-			v /= nbTotal
+		for _, dw := range s.Depts {
+			addWhy(dw.Name, s.Name)
 		}
-		if total > 0 {
-			v *= classifierShare
-		}
-		score[d] += v
-	}
-	for d, v := range lex {
-		score[d] += lexiconShare * v / total
 	}
 	var out []Recommendation
-	for name, s := range score {
+	for name, sc := range score {
 		d, ok := e.department(name)
 		if !ok {
 			continue
 		}
-		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: s, Because: because[name]})
+		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: sc, Because: because[name]})
 	}
 	sortRecs(out)
-	// Explain classifier-only departments by the user's words, and drop those that
-	// nothing in the text speaks for. Only the leaders can be shown, so stop there.
+	if len(out) > maxDepartments+1 {
+		out = out[:maxDepartments+1]
+	}
 	kept := out[:0]
-	for _, r := range out {
-		if len(kept) == maxDepartments+1 {
-			break
-		}
+	for i, r := range out {
 		if len(r.Because) == 0 {
-			r.Because = e.evidenceWords(c, pred, "dept:"+r.Name)
+			r.Because = e.modelWords(rd, "dept:"+r.Name)
+		}
+		if len(r.Because) == 0 && i == 0 {
+			r.Because = []string{"말씀하신 내용"}
 		}
 		if len(r.Because) > 0 {
 			kept = append(kept, r)
 		}
 	}
 	out = kept
-	p := f.patient
-	for _, id := range e.lex.childKeepSym {
-		if present[id] {
-			// An injured child goes where the injury is treated, a squint to 안과.
-			p.Child, p.Pregnant = false, false
+	if rd.f.patient.Pregnant && !slices.ContainsFunc(out, func(r Recommendation) bool { return r.Name == "산부인과" }) {
+		// In pregnancy 산부인과 is always among the choices.
+		if d, ok := e.department("산부인과"); ok {
+			if len(out) >= maxDepartments {
+				out = out[:maxDepartments-1]
+			}
+			out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: score["산부인과"], Because: []string{"임신 중"}})
 		}
 	}
-	return e.patientRule(out, p, "")
+	return e.patientRule(out, rd.f.patient, "")
+}
+
+// modelWords returns up to two of the user's words that push the model most towards
+// label, so that every department shown says why.
+func (e *Engine) modelWords(rd *reading, label string) []string {
+	li := slices.Index(e.model.labels, label)
+	if li < 0 {
+		return nil
+	}
+	type scored struct {
+		w string
+		v float32
+	}
+	var list []scored
+	c := rd.c
+	k := len(e.model.labels)
+	for i := 0; i < len(c.s); {
+		j := i + 1
+		for j < len(c.s) && !c.wordStart[j] {
+			j++
+		}
+		word := strings.Trim(c.s[i:j], ".,?!")
+		start := i
+		i = j
+		if word == "" {
+			continue
+		}
+		row, ok := e.model.index[hashFeature('w', e.stem(word))]
+		if !ok {
+			continue
+		}
+		w := e.model.w[int(row)*k : int(row)*k+k]
+		if v := w[li]; v > 0.05 {
+			list = append(list, scored{c.words(start, j), v})
+		}
+	}
+	slices.SortStableFunc(list, func(a, b scored) int {
+		switch {
+		case a.v > b.v:
+			return -1
+		case a.v < b.v:
+			return 1
+		}
+		return 0
+	})
+	var out []string
+	for _, s := range list {
+		if len(out) == 2 {
+			break
+		}
+		if !slices.Contains(out, s.w) {
+			out = append(out, s.w)
+		}
+	}
+	return out
 }
 
 func sortRecs(out []Recommendation) {
@@ -407,39 +437,7 @@ func sortRecs(out []Recommendation) {
 // lexicon.tsv), then trims the list.
 func (e *Engine) patientRule(in []Recommendation, p Patient, why string) []Recommendation {
 	out := slices.Clone(in)
-	first := ""
-	switch {
-	case p.Child:
-		first = "소아청소년과"
-	case p.Pregnant:
-		first = "산부인과"
-	}
-	if first != "" && (len(out) == 0 || !e.lex.childKeep[out[0].Name]) {
-		top := 1.0
-		if len(out) > 0 {
-			top = out[0].Score
-		}
-		reason := p.Who
-		if reason == "" {
-			reason = "임신 중"
-			if p.Child {
-				reason = "소아"
-			}
-		}
-		if k := slices.IndexFunc(out, func(r Recommendation) bool { return r.Name == first }); k >= 0 {
-			out[k].Score = top * 1.1
-			if !slices.Contains(out[k].Because, reason) {
-				out[k].Because = append([]string{reason}, out[k].Because...)
-			}
-		} else if d, ok := e.department(first); ok {
-			b := []string{reason}
-			if why != "" {
-				b = append(b, why)
-			}
-			out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: top * 1.1, Because: b})
-		}
-		sortRecs(out)
-	}
+	_ = why
 	if p.Child {
 		for i := range out {
 			if to, ok := e.lex.childSwap[out[i].Name]; ok {
@@ -472,16 +470,14 @@ func (e *Engine) patientRule(in []Recommendation, p Patient, why string) []Recom
 
 func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
 
-func (e *Engine) symptomResult(r Result, c compacted, present map[string]bool, ci int, mentioned []string, pred prediction, f facts) Result {
+func (e *Engine) symptomResult(r Result, rd *reading, mentioned []string, pred prediction) Result {
 	r.Intent = IntentSymptom
-	r.Departments = e.rankDepartments(c, present, ci, mentioned, pred, f)
-	r.Level = e.level(present, f)
-	if len(present) == 0 && ci < 0 && len(mentioned) == 0 {
-		// Classifier only: ask where it hurts unless it is sure.
-		if _, p := pred.best("dept:"); p < 0.6 {
-			r.Question = e.whereQuestion()
-		}
-	} else if len(r.Departments) >= 2 && r.Departments[1].Score >= closeRatio*r.Departments[0].Score && !r.Patient.Child {
+	r.Departments = e.rankDepartments(rd, mentioned, pred)
+	r.Level = e.level(rd.present, rd.f)
+	switch {
+	case len(rd.present) == 0 && rd.ci < 0 && len(mentioned) == 0 && (len(r.Departments) == 0 || r.Departments[0].Score < 0.5):
+		r.Question = e.whereQuestion()
+	case len(r.Departments) >= 2 && r.Departments[0].Score < closeTop && r.Departments[1].Score >= closeRatio*r.Departments[0].Score:
 		r.Question = e.deptQuestion(r.Departments)
 	}
 	r.Answer = e.symptomAnswer(r)
@@ -599,4 +595,79 @@ func dedupeRecs(in []Recommendation) []Recommendation {
 		}
 	}
 	return out
+}
+
+// reading is what Analyze reads from a message before deciding: facts, clauses, the
+// findings, and which symptoms are present (not denied) and current (not denied, not a
+// worry, not history). The department model is trained on the same reading.
+type reading struct {
+	c                compacted
+	f                facts
+	cls              []clause
+	findings         []Finding
+	present, current map[string]bool
+	words            map[string][]string
+	ci, cStart, cEnd int
+	info             bool
+}
+
+func (e *Engine) read(c compacted) reading {
+	f := e.readFacts(c)
+	rd := reading{c: c, f: f, findings: []Finding{}}
+
+	ci, cStart, cEnd := e.findCondition(c.s)
+	info := ci >= 0 && e.isInfoQuestion(c.s, cStart, cEnd)
+
+	cls, bound := e.splitClauses(c)
+	matches := e.findMatches(c, bound)
+	present := make(map[string]bool)
+	current := make(map[string]bool) // present, and reported as happening now
+	words := make(map[string][]string)
+	for i, m := range matches {
+		if info && m.start >= cStart && m.end <= cEnd {
+			continue // "열성경련이란?" asks about 경련, it does not report one
+		}
+		next := len(c.s)
+		if i+1 < len(matches) {
+			next = matches[i+1].start
+		}
+		sym := &e.symptoms[m.sym]
+		neg := e.negated(c, m, next)
+		var worry, past bool
+		who := ""
+		if cl := clauseAt(cls, m.start); cl != nil {
+			worry, past, who = cl.worry, cl.past, cl.who
+		}
+		w := c.words(m.start, m.end)
+		if k := slices.IndexFunc(rd.findings, func(fd Finding) bool {
+			return fd.Symptom == sym.ID && fd.Negated == neg && fd.Hypothetical == worry && fd.Past == past
+		}); k >= 0 {
+			if !slices.Contains(rd.findings[k].Words, w) {
+				rd.findings[k].Words = append(rd.findings[k].Words, w)
+			}
+		} else {
+			rd.findings = append(rd.findings, Finding{Symptom: sym.ID, Name: sym.Name, Words: []string{w}, Negated: neg,
+				Hypothetical: worry, Past: past, Who: who, Location: sym.Body, Severe: f.severe})
+		}
+		if !neg {
+			present[sym.ID] = true
+			if !worry && !past {
+				current[sym.ID] = true
+				words[sym.ID] = append(words[sym.ID], w)
+			}
+		}
+	}
+	// A temperature of 37.5 or more is a fever even if the word 열 is missing ("38.5도예요").
+	if f.temp >= 37.5 && !present["fever"] {
+		if si := e.symptomIndex("fever"); si >= 0 {
+			present["fever"] = true
+			current["fever"] = true
+			words["fever"] = append(words["fever"], f.tempWord)
+			rd.findings = append(rd.findings, Finding{Symptom: "fever", Name: e.symptoms[si].Name, Words: []string{f.tempWord}})
+		}
+	}
+
+	rd.cls, rd.present, rd.current, rd.words = cls, present, current, words
+	rd.ci, rd.cStart, rd.cEnd, rd.info = ci, cStart, cEnd, info
+	return rd
 }

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"maps"
+	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"heydoctor"
 )
@@ -15,7 +18,7 @@ import (
 // dataFiles is the knowledge base: symptoms, red flags, the lexicon of cue words, the
 // condition explanations and the labelled corpus the classifier learns from.
 //
-//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv
+//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv data/corpus/*.tsv
 var dataFiles embed.FS
 
 // Engine understands symptom messages. It is immutable after New and safe for
@@ -28,10 +31,13 @@ type Engine struct {
 	condByName map[string]*Condition
 	condTerms  []condTerm
 	clf        *classifier
+	model      *model
 	byFirst    map[rune][]patternRef
 	deptTerms  []deptTerm
 	train      []Example
 	test       []Example
+	// regTrain and regDev are the register corpora (data/corpus/*.tsv) by register.
+	regTrain, regDev map[string][]Example
 }
 
 // deptTerm is a department name or alias as users write it ("소아과", "신경외과").
@@ -48,12 +54,26 @@ type condTerm struct {
 // New loads and validates the embedded knowledge base and trains the classifier on the
 // train split of the corpus. It fails on any data error so that a bad edit never
 // reaches users.
+//
+// The engine built from the embedded data is a pure function of the binary, so it is
+// built once per process and shared: servers, tests and commands that call New many
+// times pay for training the department model only once.
 func New() (*Engine, error) {
-	sub, err := fs.Sub(dataFiles, "data")
-	if err != nil {
-		return nil, fmt.Errorf("triage data: %w", err)
-	}
-	return newEngine(sub)
+	embedded.once.Do(func() {
+		sub, err := fs.Sub(dataFiles, "data")
+		if err != nil {
+			embedded.err = fmt.Errorf("triage data: %w", err)
+			return
+		}
+		embedded.e, embedded.err = newEngine(sub)
+	})
+	return embedded.e, embedded.err
+}
+
+var embedded struct {
+	once sync.Once
+	e    *Engine
+	err  error
 }
 
 // InTestSplit reports whether a corpus text belongs to the test split: FNV-1a-32 of the
@@ -117,7 +137,15 @@ func newEngine(fsys fs.FS) (*Engine, error) {
 			e.train = append(e.train, ex)
 		}
 	}
+	if err := e.loadRegisters(fsys); err != nil {
+		return nil, fmt.Errorf("triage: %w", err)
+	}
+	all := slices.Clone(e.train)
+	for _, reg := range slices.Sorted(maps.Keys(e.regTrain)) {
+		all = append(all, e.regTrain[reg]...)
+	}
 	e.clf = trainClassifier(classLabels(e.train), func(s string) string { return compact(normalize(s)).s })
+	e.model = e.trainModel(all)
 	return e, nil
 }
 
@@ -133,6 +161,48 @@ func classLabels(in []Example) []Example {
 		out[i] = ex
 	}
 	return out
+}
+
+// loadRegisters reads every data/corpus/*.tsv; the file name is the register.
+func (e *Engine) loadRegisters(fsys fs.FS) error {
+	e.regTrain, e.regDev = make(map[string][]Example), make(map[string][]Example)
+	names, err := fs.Glob(fsys, "corpus/*.tsv")
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool)
+	for _, ex := range e.train {
+		seen[ex.Text] = true
+	}
+	for _, ex := range e.test {
+		seen[ex.Text] = true
+	}
+	for _, name := range names {
+		reg := strings.TrimSuffix(path.Base(name), ".tsv")
+		rows, err := loadCorpus(fsys, name, e.condByName)
+		if err != nil {
+			return err
+		}
+		for _, ex := range rows {
+			if seen[ex.Text] {
+				continue // the same sentence in two files counts once
+			}
+			seen[ex.Text] = true
+			if InTestSplit(ex.Text) {
+				e.regDev[reg] = append(e.regDev[reg], ex)
+			} else {
+				e.regTrain[reg] = append(e.regTrain[reg], ex)
+			}
+		}
+	}
+	return nil
+}
+
+// Registers returns the train and dev splits of the register corpora, by register
+// (short, parent, elderly, online, clinical, noisy). The dev split is InTestSplit of the
+// text: nothing in the engine is tuned on it, so its numbers are the honest ones.
+func (e *Engine) Registers() (train, dev map[string][]Example) {
+	return maps.Clone(e.regTrain), maps.Clone(e.regDev)
 }
 
 // Corpus returns the train and test splits of the embedded corpus.

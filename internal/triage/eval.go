@@ -53,6 +53,13 @@ func (ev Eval) String() string {
 		ev.EmergencyRecall(), ev.EmergencyN, ev.CrisisHit, ev.CrisisN, ev.FalseEmergency, ev.InfoConditionRate(), ev.InfoN)
 }
 
+// Short is the one-line department and emergency summary for a register.
+func (ev Eval) Short() string {
+	return fmt.Sprintf("n=%d top1=%.3f top3=%.3f (dept n=%d) emergency_recall=%.3f (n=%d) over_triage=%.3f (%d/%d)",
+		ev.N, ev.Top1Rate(), ev.Top3Rate(), ev.DeptN, ev.EmergencyRecall(), ev.EmergencyN,
+		rate(ev.FalseEmergency, ev.N-ev.EmergencyN), ev.FalseEmergency, ev.N-ev.EmergencyN)
+}
+
 // ConfusionSummary lists, per wanted department, how often each department came first.
 func (ev Eval) ConfusionSummary() string {
 	var want []string

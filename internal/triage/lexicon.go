@@ -3,6 +3,7 @@ package triage
 import (
 	"fmt"
 	"io/fs"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,6 +64,7 @@ type lexicon struct {
 	neg, severe, extreme, sudden, pregnant, info []string
 	notWho                                       []string
 	worry, past, clauseEnd, clauseKeep           []string
+	suffixes, ask                                []string // particles and endings, longest first; asking verbs
 	subject                                      []whoWord
 	childKeepSym                                 []string
 	exact                                        map[string]Intent
@@ -180,6 +182,10 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			default:
 				return fmt.Errorf("exact %q: unknown intent %q", f[1], arg)
 			}
+		case "josa", "eomi":
+			lx.suffixes = append(lx.suffixes, value)
+		case "ask":
+			lx.ask = append(lx.ask, value)
 		case "worry":
 			lx.worry = append(lx.worry, value)
 		case "past":
@@ -254,6 +260,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
+	sort.SliceStable(lx.suffixes, func(i, j int) bool { return len(lx.suffixes[i]) > len(lx.suffixes[j]) })
 	if len(lx.neg) == 0 || len(lx.where) == 0 {
 		return nil, fmt.Errorf("lexicon.tsv: needs neg and where entries")
 	}

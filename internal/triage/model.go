@@ -1,0 +1,405 @@
+package triage
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// The department model is a multinomial logistic regression over hashed features of a
+// reading: word stems and stem bigrams inside a clause, character 2–3-grams inside each
+// word (so that spaceless text still has features), the symptoms the lexicon found and
+// who the patient is. It is trained at start-up on the train splits of the embedded
+// corpora in a fixed order, so the same data always gives the same weights, and its
+// probabilities are divided by a temperature fitted on a calibration fold of the train
+// split (never on the dev split).
+const (
+	modelBuckets  = 1 << 18
+	modelEpochs   = 8
+	modelRate     = 0.4
+	modelL2       = 1e-6
+	modelMinCount = 2 // a feature seen in fewer training rows is dropped
+	// chiefWeight and pastWeight scale the features of the chief-complaint sentence and
+	// of history clauses in long messages, titleWeight those of a title.
+	chiefWeight = 2.0
+	pastWeight  = 0.4
+	titleWeight = 1.5
+	longRunes   = 120
+)
+
+// model holds the weights of the features kept after training, by hashed bucket.
+type model struct {
+	labels []string
+	index  map[uint32]int32 // bucket -> row in w
+	w      []float32        // rows of len(labels)
+	bias   []float32
+	temp   float64
+}
+
+type feat struct {
+	h uint32
+	v float32
+}
+
+func hashFeature(kind byte, s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte{kind})
+	h.Write([]byte(s))
+	return h.Sum32() % modelBuckets
+}
+
+// stem strips particles and verb endings (lexicon.tsv josa and eomi) from a word, longest
+// first, keeping at least one syllable: "목이" → 목, "아파요" → 아파, "콧물이랑" → 콧물.
+func (e *Engine) stem(w string) string {
+	for range 2 {
+		cut := false
+		for _, suf := range e.lex.suffixes {
+			if len(w) > len(suf) && strings.HasSuffix(w, suf) {
+				w = w[:len(w)-len(suf)]
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			break
+		}
+	}
+	return w
+}
+
+// features turns a reading into weighted hashed features, L2-normalised so that a long
+// post is not more confident than a short one for its length alone.
+func (e *Engine) features(rd *reading) []feat {
+	acc := make(map[uint32]float32, 64)
+	add := func(kind byte, s string, v float32) { acc[hashFeature(kind, s)] += v }
+	c := rd.c
+	long := utf8.RuneCountInString(c.s) >= longRunes
+	chief := -1
+	if long {
+		chief = e.chiefClause(rd)
+	}
+	titleEnd := titleEnd(c)
+	for ci, cl := range rd.cls {
+		wgt := float32(1)
+		switch {
+		case long && ci == chief:
+			wgt = chiefWeight
+		case long && cl.past:
+			wgt = pastWeight
+		}
+		if cl.end <= titleEnd {
+			wgt *= titleWeight
+		}
+		prev := ""
+		for i := cl.start; i < cl.end; {
+			j := i + 1
+			for j < cl.end && !c.wordStart[j] {
+				j++
+			}
+			word := strings.Trim(c.s[i:j], ".,?!")
+			i = j
+			if word == "" {
+				continue
+			}
+			st := e.stem(word)
+			add('w', st, wgt)
+			if prev != "" {
+				add('b', prev+" "+st, wgt)
+			}
+			prev = st
+			rs := []rune("<" + word + ">")
+			for n := 2; n <= 3; n++ {
+				for k := 0; k+n <= len(rs); k++ {
+					add('c', string(rs[k:k+n]), 0.5*wgt)
+				}
+			}
+		}
+	}
+	for _, fd := range rd.findings {
+		switch {
+		case fd.Negated:
+			add('n', fd.Symptom, 1)
+		case fd.Past || fd.Hypothetical:
+			add('s', fd.Symptom, 0.5)
+		default:
+			add('s', fd.Symptom, 2)
+		}
+	}
+	p := rd.f.patient
+	switch {
+	case p.Infant:
+		add('p', "infant", 2)
+		add('p', "child", 2)
+	case p.Child:
+		add('p', "child", 2)
+	case p.Age >= 65:
+		add('p', "elderly", 1)
+	}
+	if p.Pregnant {
+		add('p', "pregnant", 2)
+	}
+	if long {
+		add('p', "long", 1)
+	}
+	add('p', "bias", 1)
+	out := make([]feat, 0, len(acc))
+	var norm float64
+	for h, v := range acc {
+		out = append(out, feat{h, v})
+		norm += float64(v) * float64(v)
+	}
+	slices.SortFunc(out, func(a, b feat) int { return int(a.h) - int(b.h) })
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range out {
+			out[i].v *= inv
+		}
+	}
+	return out
+}
+
+// chiefClause is the clause of a long message with a current symptom and an asking verb
+// ("…아픈데 무슨 과에 가야 하나요"), else the last clause with a current symptom.
+func (e *Engine) chiefClause(rd *reading) int {
+	best, bestScore := -1, 0
+	for k, cl := range rd.cls {
+		if cl.past {
+			continue
+		}
+		score := 0
+		for _, fd := range rd.findings {
+			if fd.Negated || fd.Past || fd.Hypothetical {
+				continue
+			}
+			for _, w := range fd.Words {
+				if i := strings.Index(rd.c.norm, w); i >= 0 {
+					score = 1
+				}
+			}
+		}
+		if score == 0 {
+			continue
+		}
+		if _, ok := containsAny(rd.c.s[cl.start:cl.end], e.lex.ask); ok {
+			score = 2
+		}
+		if score >= bestScore {
+			best, bestScore = k, score
+		}
+	}
+	return best
+}
+
+// titleEnd is the compact byte where a title such as "[질문] 허리 통증" or "제목: …" ends,
+// or 0.
+func titleEnd(c compacted) int {
+	s := c.s
+	switch {
+	case strings.HasPrefix(c.norm, "제목"):
+		for i := 0; i < len(s); i++ {
+			if isPunct(s[i]) && i > 8 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// trainModel fits the model on the examples whose label starts with dept: or emergency:.
+func (e *Engine) trainModel(rows []Example) *model {
+	m := &model{temp: 1}
+	labelIdx := make(map[string]int)
+	type row struct {
+		x   []feat
+		idx []int32 // model row of each feature, -1 when dropped
+		y   int
+	}
+	var data, calib []row
+	count := make(map[uint32]int)
+	for _, ex := range rows {
+		if !strings.HasPrefix(ex.Label, "dept:") && !strings.HasPrefix(ex.Label, "emergency:") {
+			continue
+		}
+		li, ok := labelIdx[ex.Label]
+		if !ok {
+			li = len(m.labels)
+			labelIdx[ex.Label] = li
+			m.labels = append(m.labels, ex.Label)
+		}
+		rd := e.read(compact(normalize(ex.Text)))
+		x := e.features(&rd)
+		for _, f := range x {
+			count[f.h]++
+		}
+		if inCalibFold(ex.Text) {
+			calib = append(calib, row{x: x, y: li})
+		} else {
+			data = append(data, row{x: x, y: li})
+		}
+	}
+	k := len(m.labels)
+	if k == 0 {
+		return m
+	}
+	m.index = make(map[uint32]int32)
+	for h, n := range count {
+		if n >= modelMinCount {
+			m.index[h] = int32(len(m.index))
+		}
+	}
+	// Give the kept features rows in bucket order, so that the layout does not depend
+	// on map iteration.
+	keys := make([]uint32, 0, len(m.index))
+	for h := range m.index {
+		keys = append(keys, h)
+	}
+	slices.Sort(keys)
+	for i, h := range keys {
+		m.index[h] = int32(i)
+	}
+	for _, rows := range [][]row{data, calib} {
+		for i := range rows {
+			r := &rows[i]
+			r.idx = make([]int32, len(r.x))
+			for j, f := range r.x {
+				r.idx[j] = -1
+				if at, ok := m.index[f.h]; ok {
+					r.idx[j] = at
+				}
+			}
+		}
+	}
+	m.w = make([]float32, len(keys)*k)
+	m.bias = make([]float32, k)
+	g2 := make([]float32, len(m.w)) // AdaGrad accumulators
+	b2 := make([]float32, k)
+	rng := rand.New(rand.NewPCG(1, 2))
+	order := make([]int, len(data))
+	for i := range order {
+		order[i] = i
+	}
+	prob := make([]float64, k)
+	gs := make([]float32, k)
+	for range modelEpochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, oi := range order {
+			r := &data[oi]
+			m.rowScores(r.x, r.idx, prob, 1)
+			for c := range k {
+				g := float32(prob[c])
+				if c == r.y {
+					g -= 1
+				}
+				gs[c] = g
+				b2[c] += g * g
+				m.bias[c] -= modelRate * g / (sqrt32(b2[c]) + 1e-6)
+			}
+			for j, f := range r.x {
+				row := r.idx[j]
+				if row < 0 {
+					continue
+				}
+				w := m.w[int(row)*k : int(row)*k+k]
+				acc := g2[int(row)*k : int(row)*k+k]
+				for c := range k {
+					gg := gs[c]*f.v + modelL2*w[c]
+					if gg == 0 {
+						continue
+					}
+					acc[c] += gg * gg
+					w[c] -= modelRate * gg / (sqrt32(acc[c]) + 1e-6)
+				}
+			}
+		}
+	}
+	// Temperature: the one that minimises the log loss on the calibration fold.
+	bestT, bestLoss := 1.0, math.Inf(1)
+	for t := 0.5; t <= 4.01; t += 0.1 {
+		var loss float64
+		for _, r := range calib {
+			m.rowScores(r.x, r.idx, prob, t)
+			loss -= math.Log(max(prob[r.y], 1e-12))
+		}
+		if loss < bestLoss {
+			bestT, bestLoss = t, loss
+		}
+	}
+	m.temp = bestT
+	return m
+}
+
+// inCalibFold reports whether a training text is held back to fit the temperature. It
+// is disjoint from the dev split (InTestSplit) by construction.
+func inCalibFold(text string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(text))
+	return h.Sum32()%5 == 1 && h.Sum32()%3 == 0
+}
+
+func sqrt32(v float32) float32 { return float32(math.Sqrt(float64(v))) }
+
+// rowScores is scores with the model rows of the features already looked up.
+func (m *model) rowScores(x []feat, idx []int32, prob []float64, temp float64) {
+	k := len(m.labels)
+	for c := range k {
+		prob[c] = float64(m.bias[c])
+	}
+	for j, f := range x {
+		if idx[j] < 0 {
+			continue
+		}
+		w := m.w[int(idx[j])*k : int(idx[j])*k+k]
+		for c := range k {
+			prob[c] += float64(w[c] * f.v)
+		}
+	}
+	softmax(prob, temp)
+}
+
+func softmax(prob []float64, temp float64) {
+	top := math.Inf(-1)
+	for c := range prob {
+		prob[c] /= temp
+		top = max(top, prob[c])
+	}
+	var sum float64
+	for c := range prob {
+		prob[c] = math.Exp(prob[c] - top)
+		sum += prob[c]
+	}
+	for c := range prob {
+		prob[c] /= sum
+	}
+}
+
+// scores fills prob with the softmax of the model's logits divided by temp.
+func (m *model) scores(x []feat, prob []float64, temp float64) {
+	k := len(m.labels)
+	for c := range k {
+		prob[c] = float64(m.bias[c])
+	}
+	for _, f := range x {
+		row, ok := m.index[f.h]
+		if !ok {
+			continue
+		}
+		w := m.w[int(row)*k : int(row)*k+k]
+		for c := range k {
+			prob[c] += float64(w[c] * f.v)
+		}
+	}
+	softmax(prob, temp)
+}
+
+// predict returns the calibrated probability of every label.
+func (m *model) predict(x []feat) []float64 {
+	if m == nil || len(m.labels) == 0 {
+		return nil
+	}
+	prob := make([]float64, len(m.labels))
+	m.scores(x, prob, m.temp)
+	return prob
+}
