@@ -69,8 +69,43 @@ func hiraColumn(key string) (string, bool) {
 		return "dgsbjtCd", true
 	case "진료과목코드명":
 		return "dgsbjtCdNm", true
-	case "과목별전문의수", "선택진료의사수":
+	case "과목별전문의수":
+		return "dgsbjtPrSdrCnt", true
+	case "선택진료의사수":
 		return ignored, true
+	// 세부정보 (member 4), named as getDtlInfo names them.
+	case "휴진안내_일요일":
+		return "noTrmtSun", true
+	case "휴진안내_공휴일":
+		return "noTrmtHoli", true
+	case "응급실_주간_운영여부":
+		return "emyDayYn", true
+	case "응급실_주간_전화번호1":
+		return "emyDayTelNo1", true
+	case "응급실_주간_전화번호2":
+		return "emyDayTelNo2", true
+	case "응급실_야간_운영여부":
+		return "emyNgtYn", true
+	case "응급실_야간_전화번호1":
+		return "emyNgtTelNo1", true
+	case "응급실_야간_전화번호2":
+		return "emyNgtTelNo2", true
+	case "점심시간_평일":
+		return "lunchWeek", true
+	case "점심시간_토요일":
+		return "lunchSat", true
+	case "위치_공공건물(장소)명", "위치_방향", "위치_거리", "주차_가능대수", "주차_비용부담여부", "주차_기타안내사항",
+		"접수시간_평일", "접수시간_토요일":
+		return ignored, true
+	}
+	// 진료시작시간_월요일 … 진료종료시간_일요일.
+	for i, day := range []string{"월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"} {
+		switch key {
+		case "진료시작시간_" + day:
+			return hiraDetailDays[i][0], true
+		case "진료종료시간_" + day:
+			return hiraDetailDays[i][1], true
+		}
 	}
 	// 의과일반의 인원수 … 조산사 인원수; 2020.3: 일반의 의사수 … 전문의 의사수.
 	if strings.HasSuffix(key, "인원수") || strings.HasSuffix(key, "의사수") {
@@ -227,6 +262,8 @@ func tableKind(format string) string {
 		return "hira:pharmacy"
 	case FormatHIRADeptCSV, FormatHIRADeptXLSX:
 		return "hira:departments"
+	case FormatHIRADetailCSV, FormatHIRADetailXLSX:
+		return "hira:detail"
 	case FormatSeoulHospital:
 		return "seoul:hospital"
 	case FormatSeoulPharmacy:
@@ -276,6 +313,9 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 			continue // blank line
 		}
 		res.Read++
+		if p.onRow != nil && res.Read%5000 == 0 {
+			p.onRow(res.Read)
+		}
 		if padShort && len(rec) < len(cols) {
 			rec = append(rec, make([]string, len(cols)-len(rec))...)
 		}
@@ -304,6 +344,16 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 			}
 			in.Source = "seoul"
 			b.add(pos, in)
+		case "hira:detail":
+			if id := f["ykiho"]; id != "" {
+				pos += " (ykiho " + shortID(id) + ")"
+			}
+			in, err := hiraDetail(f)
+			if err != nil {
+				b.reject(pos, "%v", err)
+				continue
+			}
+			b.add(pos, in)
 		case "hira:departments":
 			id := f["ykiho"]
 			if id == "" {
@@ -321,11 +371,19 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 			if !ok {
 				i = len(res.Institutions)
 				depts[id] = i
-				res.Institutions = append(res.Institutions, heydoctor.Institution{YKIHO: id, Source: "hira"})
+				res.Institutions = append(res.Institutions, heydoctor.Institution{YKIHO: id, Source: "hira", Carries: heydoctor.FieldDepartments})
 			}
 			in := &res.Institutions[i]
 			if !slices.Contains(in.Departments, code) {
 				in.Departments = append(in.Departments, code)
+			}
+			if n, err := count(f["dgsbjtPrSdrCnt"]); err != nil {
+				b.reject(pos+" (ykiho "+shortID(id)+")", "과목별 전문의수: %v", err)
+			} else if n > 0 {
+				if in.Specialists == nil {
+					in.Specialists = make(map[string]int)
+				}
+				in.Specialists[code] += n
 			}
 		default:
 			if id := f["ykiho"]; id != "" {

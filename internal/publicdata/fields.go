@@ -24,6 +24,17 @@ func (f fields) first(names ...string) string {
 	return ""
 }
 
+// hasPrefix reports whether the record has a field whose name starts with prefix, even an
+// empty one: the field's presence says the source carries it.
+func (f fields) hasPrefix(prefix string) bool {
+	for k := range f {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // builder collects a Result and rejects later duplicates of an identity.
 type builder struct {
 	res  *Result
@@ -177,4 +188,17 @@ func weeklyHours(f fields) (heydoctor.OpeningHours, error) {
 		h.Day[i] = heydoctor.Span{Open: open, Close: closing}
 	}
 	return h, nil
+}
+
+// count reads a non-negative count such as HIRA's 과목별 전문의수 ("3", 3, "").
+func count(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if !allDigits(s) || len(s) > 6 {
+		return 0, fmt.Errorf("%q is not a count", s)
+	}
+	n, _ := strconv.Atoi(s)
+	return n, nil
 }

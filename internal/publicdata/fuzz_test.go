@@ -48,8 +48,8 @@ func checkResult(tb testing.TB, res *Result) {
 		if in.HPID == "" && in.YKIHO == "" && in.LocalKey == "" {
 			tb.Fatalf("%s has no identity: %+v", where, in)
 		}
-		if res.Format == FormatHIRADeptCSV {
-			continue // department rows carry only YKIHO and departments
+		if !in.Carries.Has(heydoctor.FieldBasis) {
+			continue // detail and department rows carry only YKIHO and their fields
 		}
 		if in.Name == "" || !in.Kind.Valid() || in.Status == "" {
 			tb.Fatalf("%s is incomplete: %+v", where, in)
@@ -57,7 +57,7 @@ func checkResult(tb testing.TB, res *Result) {
 		if in.HasLocation() && !heydoctor.InKorea(in.Lat, in.Lng) {
 			tb.Fatalf("%s is outside Korea: %v,%v", where, in.Lat, in.Lng)
 		}
-		for _, s := range in.Hours.Day {
+		for _, s := range append(in.Hours.Day[:], in.Hours.Lunch[:]...) {
 			for _, v := range []string{s.Open, s.Close} {
 				if v != "" && (len(v) != 4 || !allDigits(v)) {
 					tb.Fatalf("%s has hours %q", where, v)

@@ -152,9 +152,40 @@ func gyeonggiInstitution(f fields) (heydoctor.Institution, error) {
 	if strings.Contains(in.TypeName, "의원") {
 		in.Kind = heydoctor.KindClinic
 	}
+	in.Class = gyeonggiClass(in.TypeName)
+	in.Carries = heydoctor.FieldBasis | heydoctor.FieldDepartments
+	if in.Postcode != "" {
+		in.Carries |= heydoctor.FieldPostcode
+	}
 	in.Departments = gyeonggiDepartments(f["TREAT_SBJECT_CONT"], f["TREAT_SBJECT_CONT_INFO"])
 	in.LocalKey = gyeonggiKey(in.Name, in.Address, f["LICENSG_DE"])
 	return in, nil
+}
+
+// gyeonggiClass reads MEDINST_ASORTMT_NM: 병원, 종합병원, 요양병원(일반요양병원),
+// 요양병원(정신병원), 요양병원(노인병원), 치과병원, 한방병원, or the 의원 names of AsembyStus.
+func gyeonggiClass(name string) heydoctor.InstitutionClass {
+	switch {
+	case strings.Contains(name, "정신"):
+		return heydoctor.ClassPsychiatric
+	case strings.HasPrefix(name, "요양병원"):
+		return heydoctor.ClassLongTermCare
+	case strings.HasPrefix(name, "종합병원"):
+		return heydoctor.ClassGeneral
+	case strings.HasPrefix(name, "치과병원"):
+		return heydoctor.ClassDentalHospital
+	case strings.HasPrefix(name, "한방병원"):
+		return heydoctor.ClassKoreanHospital
+	case strings.HasPrefix(name, "치과의원"):
+		return heydoctor.ClassDentalClinic
+	case strings.HasPrefix(name, "한의원"):
+		return heydoctor.ClassKoreanClinic
+	case strings.HasPrefix(name, "의원"):
+		return heydoctor.ClassClinic
+	case strings.HasPrefix(name, "병원"):
+		return heydoctor.ClassHospital
+	}
+	return ""
 }
 
 // gyeonggiDepartments maps the space-separated codes, and only when some code is

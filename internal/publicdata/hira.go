@@ -8,6 +8,16 @@ import (
 	"heydoctor"
 )
 
+// hiraClasses maps HIRA clCd (종별코드) to the class.
+var hiraClasses = map[string]heydoctor.InstitutionClass{
+	"01": heydoctor.ClassTertiary, "11": heydoctor.ClassGeneral, "21": heydoctor.ClassHospital,
+	"28": heydoctor.ClassLongTermCare, "29": heydoctor.ClassPsychiatric, "41": heydoctor.ClassDentalHospital,
+	"92": heydoctor.ClassKoreanHospital, "31": heydoctor.ClassClinic, "51": heydoctor.ClassDentalClinic,
+	"61": heydoctor.ClassMidwifery, "71": heydoctor.ClassPublicHealth, "72": heydoctor.ClassPublicHealth,
+	"73": heydoctor.ClassPublicHealth, "75": heydoctor.ClassPublicHealth, "93": heydoctor.ClassKoreanClinic,
+	"81": heydoctor.ClassPharmacy,
+}
+
 // hiraClass maps HIRA clCd (종별코드) to a kind and its official name.
 func hiraClass(code string) (heydoctor.InstitutionKind, string, bool) {
 	switch code {
@@ -70,13 +80,18 @@ func hiraInstitution(f fields) (heydoctor.Institution, error) {
 		}
 		return in, fmt.Errorf("clCd: %q is not a known 종별코드", code)
 	}
-	in.Kind, in.TypeCode = kind, code
+	in.Kind, in.TypeCode, in.Class = kind, code, hiraClasses[code]
+	in.Carries = heydoctor.FieldBasis
 	in.TypeName = f["clCdNm"]
 	if in.TypeName == "" {
 		in.TypeName = typeName
 	}
 	in.Address = f["addr"]
-	in.Postcode = postcode(f["postNo"])
+	// This copy of the bulk tables, like some API answers, leaves 우편번호 empty: an
+	// empty postcode is not news and must not erase another source's.
+	if in.Postcode = postcode(f["postNo"]); in.Postcode != "" {
+		in.Carries |= heydoctor.FieldPostcode
+	}
 	in.Phone = phone(f["telno"])
 	var err error
 	if in.Lat, in.Lng, err = coordinates("YPos", f["YPos"], "XPos", f["XPos"]); err != nil {

@@ -8,6 +8,21 @@ import (
 	"heydoctor"
 )
 
+// nmcClasses maps NMC dutyDiv to the class. A covers both 상급종합병원 and 종합병원.
+var nmcClasses = map[string]heydoctor.InstitutionClass{
+	"A": heydoctor.ClassGeneral, "B": heydoctor.ClassHospital, "D": heydoctor.ClassLongTermCare,
+	"E": heydoctor.ClassKoreanHospital, "M": heydoctor.ClassDentalHospital, "O": heydoctor.ClassAffiliated,
+	"C": heydoctor.ClassClinic, "G": heydoctor.ClassKoreanClinic, "N": heydoctor.ClassDentalClinic,
+	"P": heydoctor.ClassMidwifery, "R": heydoctor.ClassPublicHealth, "H": heydoctor.ClassPharmacy,
+}
+
+// nmcDesignatedER reports whether dutyEmcls names an emergency medical institution
+// (권역/지역응급의료센터 G001/G006, 지역응급의료기관 G007, 응급의료시설 G009 …); G099 is
+// 응급의료기관 이외.
+func nmcDesignatedER(code string) bool {
+	return len(code) == 4 && code[0] == 'G' && allDigits(code[1:]) && code != "G099"
+}
+
 // nmcDivision maps NMC dutyDiv (code master H000) to a kind and a default 종별 name.
 // Codes not listed (S–Z: 이송단체, 119, 경찰서 …, and I 기타) are not medical institutions.
 func nmcDivision(div string) (heydoctor.InstitutionKind, string, bool) {
@@ -67,13 +82,16 @@ func nmcInstitution(f fields, pharmacyService bool) (heydoctor.Institution, erro
 		}
 		return in, fmt.Errorf("dutyDiv: %q is not a medical institution", div)
 	}
-	in.Kind, in.TypeCode = kind, div
+	in.Kind, in.TypeCode, in.Class = kind, div, nmcClasses[div]
+	in.Carries = heydoctor.FieldBasis
 	in.TypeName = f.first("dutyDivNam", "dutyDivName")
 	if in.TypeName == "" {
 		in.TypeName = typeName
 	}
 	in.Address = f["dutyAddr"]
-	in.Postcode = nmcPostcode(f["postCdn1"], f["postCdn2"])
+	if in.Postcode = nmcPostcode(f["postCdn1"], f["postCdn2"]); in.Postcode != "" {
+		in.Carries |= heydoctor.FieldPostcode
+	}
 	in.Phone = phone(f["dutyTel1"])
 	in.ERPhone = phone(f["dutyTel3"])
 	latField, lngField := "wgs84Lat", "wgs84Lon"
@@ -84,16 +102,32 @@ func nmcInstitution(f fields, pharmacyService bool) (heydoctor.Institution, erro
 	if in.Lat, in.Lng, err = coordinates(latField, f[latField], lngField, f[lngField]); err != nil {
 		return in, err
 	}
-	// The location operation's startTime/endTime are today's hours only; leaving the
-	// week unknown is honest, copying them to every day is not.
-	if in.Hours, err = weeklyHours(f); err != nil {
-		return in, err
+	// The location operation's startTime/endTime are today's hours only: such an item
+	// carries no weekly hours, and copying them to every day would invent some. An item
+	// with any dutyTime field carries the week (absent days are closed).
+	if f.hasPrefix("dutyTime") {
+		if in.Hours, err = weeklyHours(f); err != nil {
+			return in, err
+		}
+		in.Carries |= heydoctor.FieldHours
 	}
-	in.ER = f["dutyEryn"] == "1"
-	if names := f["dgidIdName"]; names != "" {
+	// An emergency room counts when NMC designates it, or when a hospital-grade
+	// institution runs one (dutyEryn 1); a clinic's dutyEryn does not make it an ER.
+	if _, ok := f["dutyEryn"]; ok || f["dutyEmcls"] != "" {
+		in.ER = nmcDesignatedER(f["dutyEmcls"]) || f["dutyEryn"] == "1" && in.Class.HospitalGrade()
+		in.Carries |= heydoctor.FieldER
+		if !in.ER {
+			in.ERPhone = ""
+		}
+	}
+	if names, ok := f["dgidIdName"]; ok {
 		in.Departments, _ = heydoctor.ParseDepartments(names)
+		in.Carries |= heydoctor.FieldDepartments
 	}
-	in.Notes = f["dutyEtc"]
+	if notes, ok := f["dutyEtc"]; ok {
+		in.Notes = notes
+		in.Carries |= heydoctor.FieldNotes
+	}
 	return in, nil
 }
 

@@ -17,14 +17,16 @@
 //   - "kasi-holidays": 한국천문연구원 특일정보 getRestDeInfo (data.go.kr 15012690), XML or JSON.
 //   - "datagokr": any data.go.kr envelope; each item is read by its fields (hpid → NMC,
 //     ykiho → HIRA, locdate → KASI). Detect falls back to it for empty or error envelopes.
-//   - "hira-csv-hospital", "hira-csv-pharmacy", "hira-csv-departments": members 1, 2 and 5
-//     of HIRA's quarterly bulk download 전국 병의원 및 약국 현황 (opendata.hira.or.kr), CSV in
+//   - "hira-csv-hospital", "hira-csv-pharmacy", "hira-csv-detail", "hira-csv-departments":
+//     members 1, 2, 4 and 5 of HIRA's quarterly bulk download 전국 병의원 및 약국 현황 (opendata.hira.or.kr), CSV in
 //     CP949 or UTF-8, headers matched through an alias table across releases.
-//     "hira-xlsx-hospital", "hira-xlsx-pharmacy", "hira-xlsx-departments": the same tables
+//     "hira-xlsx-hospital", "hira-xlsx-pharmacy", "hira-xlsx-detail", "hira-xlsx-departments": the same tables
 //     as the XLSX workbooks of recent releases ("hira-xlsx" picks one from the header).
-//     The 진료과목 table is 1:N; it yields one Institution per ykiho carrying only YKIHO,
-//     Source and Departments, and the store merges those departments into the institution
-//     with that YKIHO (it is not a snapshot: FullRefresh is false).
+//     The 세부정보 and 진료과목 tables describe institutions of table 1: they yield one
+//     partial Institution per ykiho (Carries says which fields: hours, lunch and the
+//     emergency room; departments and specialist counts), and the store writes those
+//     fields into the institution with that YKIHO (they are not snapshots: FullRefresh is
+//     false). The whole ZIP is read by ReadRelease.
 //   - "gyeonggi": 경기데이터드림 GgHosptlM 병원 현황 (data.go.kr 15056746), JSON: the bare row
 //     array of the file download or the API envelope. Includes closed and suspended rows and
 //     no hours. It publishes no id, so LocalKey is "gg:" and 16 hex digits of SHA-256 over
@@ -94,6 +96,7 @@ const (
 	FormatHIRAHospitalCSV = "hira-csv-hospital"
 	FormatHIRAPharmacyCSV = "hira-csv-pharmacy"
 	FormatHIRADeptCSV     = "hira-csv-departments"
+	FormatHIRADetailCSV   = "hira-csv-detail"
 	FormatGyeonggi        = "gyeonggi"
 	FormatSeoulPharmacy   = "seoul-pharmacy-csv"
 	FormatSeoulHospital   = "seoul-hospital-csv"
@@ -102,15 +105,16 @@ const (
 	FormatHIRAHospitalXLSX = "hira-xlsx-hospital"
 	FormatHIRAPharmacyXLSX = "hira-xlsx-pharmacy"
 	FormatHIRADeptXLSX     = "hira-xlsx-departments"
+	FormatHIRADetailXLSX   = "hira-xlsx-detail"
 )
 
 // Formats lists the format names Parse accepts.
 func Formats() []string {
 	return []string{
 		FormatNMC, FormatNMCPharmacy, FormatHIRABasis, FormatKASI, FormatDataGoKr,
-		FormatHIRAHospitalCSV, FormatHIRAPharmacyCSV, FormatHIRADeptCSV,
+		FormatHIRAHospitalCSV, FormatHIRAPharmacyCSV, FormatHIRADeptCSV, FormatHIRADetailCSV,
 		FormatGyeonggi, FormatSeoulPharmacy, FormatSeoulHospital,
-		FormatHIRAXLSX, FormatHIRAHospitalXLSX, FormatHIRAPharmacyXLSX, FormatHIRADeptXLSX,
+		FormatHIRAXLSX, FormatHIRAHospitalXLSX, FormatHIRAPharmacyXLSX, FormatHIRADeptXLSX, FormatHIRADetailXLSX,
 	}
 }
 
@@ -126,6 +130,7 @@ func Parse(r io.Reader, format string) (*Result, error) {
 type parser struct {
 	maxInput int64
 	maxField int
+	onRow    func(rows int) // progress of a long table, may be nil
 }
 
 func (p parser) parse(r io.Reader, format string) (*Result, error) {
@@ -151,11 +156,11 @@ func (p parser) parse(r io.Reader, format string) (*Result, error) {
 	switch format {
 	case FormatNMC, FormatNMCPharmacy, FormatHIRABasis, FormatKASI, FormatDataGoKr:
 		err = p.parseEnvelope(data, res)
-	case FormatHIRAHospitalCSV, FormatHIRAPharmacyCSV, FormatHIRADeptCSV, FormatSeoulPharmacy, FormatSeoulHospital:
+	case FormatHIRAHospitalCSV, FormatHIRAPharmacyCSV, FormatHIRADeptCSV, FormatHIRADetailCSV, FormatSeoulPharmacy, FormatSeoulHospital:
 		err = p.parseCSV(data, res)
 	case FormatGyeonggi:
 		err = p.parseGyeonggi(data, res)
-	case FormatHIRAXLSX, FormatHIRAHospitalXLSX, FormatHIRAPharmacyXLSX, FormatHIRADeptXLSX:
+	case FormatHIRAXLSX, FormatHIRAHospitalXLSX, FormatHIRAPharmacyXLSX, FormatHIRADeptXLSX, FormatHIRADetailXLSX:
 		err = p.parseXLSX(data, res)
 	default:
 		return nil, fmt.Errorf("unknown format %q (known: %s)", format, strings.Join(Formats(), ", "))
@@ -275,6 +280,8 @@ func tableFormat(fields []string) (string, error) {
 		return FormatSeoulPharmacy, nil
 	case slices.Contains(fields, "ykiho") && slices.Contains(fields, "dgsbjtCd"):
 		return FormatHIRADeptCSV, nil
+	case slices.Contains(fields, "ykiho") && slices.Contains(fields, "trmtMonStart"):
+		return FormatHIRADetailCSV, nil
 	case slices.Contains(fields, "ykiho") && slices.ContainsFunc(fields, isDoctorCount):
 		return FormatHIRAHospitalCSV, nil
 	case slices.Contains(fields, "ykiho"):

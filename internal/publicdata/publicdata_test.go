@@ -58,7 +58,8 @@ func TestParseNMCGangnamXML(t *testing.T) {
 	}
 	nine := span("0900", "1800")
 	want := heydoctor.Institution{
-		Kind: heydoctor.KindHospital, TypeCode: "B", TypeName: "병원",
+		Kind: heydoctor.KindHospital, TypeCode: "B", TypeName: "병원", Class: heydoctor.ClassHospital,
+		Carries:  heydoctor.FieldBasis | heydoctor.FieldPostcode | heydoctor.FieldHours | heydoctor.FieldER,
 		Name:     "강남베드로병원",
 		Address:  "서울특별시 강남구 남부순환로 2649, 베드로병원 (도곡동)",
 		Postcode: "06271", Phone: "1544-7522",
@@ -94,8 +95,9 @@ func TestParseNMCDetailXML(t *testing.T) {
 	}
 	got := res.Institutions[0]
 	want := heydoctor.Institution{
-		Kind: heydoctor.KindHospital, TypeCode: "A", TypeName: "종합병원",
-		Name: "경희대학교병원", Address: "서울특별시 동대문구 경희대로 23 (회기동)",
+		Kind: heydoctor.KindHospital, TypeCode: "A", TypeName: "종합병원", Class: heydoctor.ClassGeneral,
+		Carries: heydoctor.AllFields &^ heydoctor.FieldNotes,
+		Name:    "경희대학교병원", Address: "서울특별시 동대문구 경희대로 23 (회기동)",
 		Postcode: "02447", Phone: "02-958-8114", ERPhone: "02-958-8282",
 		Lat: 37.5938, Lng: 127.0519,
 		Departments: []string{"D022", "D001", "D017", "D014", "D007"},
@@ -154,7 +156,8 @@ func TestParseNMCPharmacy(t *testing.T) {
 		got := res.Institutions[0]
 		n := span("0900", "1900")
 		want := heydoctor.Institution{
-			Kind: heydoctor.KindPharmacy, TypeCode: "H", TypeName: "약국", Name: "청실약국",
+			Kind: heydoctor.KindPharmacy, TypeCode: "H", TypeName: "약국", Class: heydoctor.ClassPharmacy, Name: "청실약국",
+			Carries:  heydoctor.FieldBasis | heydoctor.FieldPostcode | heydoctor.FieldHours,
 			Address:  "서울특별시 중구 무교로 15, 남강건설회관빌딩 1층 (무교동)",
 			Postcode: "04520", Phone: "02-3789-6953", Lat: 37.5672818668855, Lng: 126.978921749794,
 			Hours:  week(n, n, span("0900", "2000"), n, n, span("1000", "1400")),
@@ -218,7 +221,8 @@ func TestParseGyeonggiFile(t *testing.T) {
 	}
 	first := res.Institutions[0]
 	want := heydoctor.Institution{
-		Kind: heydoctor.KindHospital, TypeName: "요양병원(일반요양병원)", Name: "가평산속요양병원",
+		Kind: heydoctor.KindHospital, TypeName: "요양병원(일반요양병원)", Class: heydoctor.ClassLongTermCare, Name: "가평산속요양병원",
+		Carries: heydoctor.FieldBasis | heydoctor.FieldPostcode | heydoctor.FieldDepartments,
 		Address: "경기도 가평군 상면 대보간선로 889", Postcode: "12445", Phone: "031-584-8900",
 		Lat: 37.7889383379, Lng: 127.4043821351, Departments: []string{"D001", "D044"},
 		Status: heydoctor.StatusOperating, LocalKey: first.LocalKey, Source: "gyeonggi",

@@ -17,7 +17,7 @@ func (p parser) parseXLSX(data []byte, res *Result) error {
 	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		// A ZIP bomb must not expand without bound; a real 80,000-row sheet is ~100 MB.
 		UnzipSizeLimit:    1 << 30,
-		UnzipXMLSizeLimit: 128 << 20,
+		UnzipXMLSizeLimit: 16 << 20,
 	})
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
@@ -56,6 +56,8 @@ func (p parser) parseXLSX(data []byte, res *Result) error {
 			res.Format = FormatHIRAPharmacyXLSX
 		case FormatHIRADeptCSV:
 			res.Format = FormatHIRADeptXLSX
+		case FormatHIRADetailCSV:
+			res.Format = FormatHIRADetailXLSX
 		default:
 			return fmt.Errorf("xlsx: %s is not a HIRA table", csvFormat)
 		}

@@ -52,9 +52,9 @@ func TestParseXLSX(t *testing.T) {
 		t.Fatalf("format %q full %v scope %q read %d", res.Format, res.FullRefresh, res.Scope, res.Read)
 	}
 	want := []heydoctor.Institution{
-		{Kind: heydoctor.KindHospital, TypeCode: "01", TypeName: "상급종합", Name: "강북삼성병원", Address: "서울특별시 종로구 새문안로 29",
+		{Kind: heydoctor.KindHospital, TypeCode: "01", TypeName: "상급종합", Class: heydoctor.ClassTertiary, Carries: heydoctor.FieldBasis | heydoctor.FieldPostcode, Name: "강북삼성병원", Address: "서울특별시 종로구 새문안로 29",
 			Postcode: "03181", Phone: "02-2001-2001", Lat: 37.5684083, Lng: 126.96775, Status: heydoctor.StatusOperating, YKIHO: "JDQ4MTg4MSM1MSMkMSMk", Source: "hira"},
-		{Kind: heydoctor.KindClinic, TypeCode: "31", TypeName: "의원", Name: "좌표없는의원", Address: "서울특별시 종로구 종로 51",
+		{Kind: heydoctor.KindClinic, TypeCode: "31", TypeName: "의원", Class: heydoctor.ClassClinic, Carries: heydoctor.FieldBasis | heydoctor.FieldPostcode, Name: "좌표없는의원", Address: "서울특별시 종로구 종로 51",
 			Postcode: "03189", Phone: "02-000-1234", Status: heydoctor.StatusOperating, YKIHO: "JDQ4MTAxMiM1MSMkMSMk", Source: "hira"},
 	}
 	if diff := cmp.Diff(want, res.Institutions); diff != "" {
