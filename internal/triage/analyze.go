@@ -215,6 +215,14 @@ func (e *Engine) holds(item string, present map[string]bool, f facts, feverish b
 		return "혈압 180 이상", f.bp >= 180
 	case "@sudden":
 		return "갑자기 시작", f.sudden
+	case "@spo2":
+		return "산소포화도 저하", f.spo2 > 0 && f.spo2 <= 92
+	case "@hypotension":
+		return "혈압 저하", f.bpSys > 0 && f.bpSys <= 90
+	case "@bp220":
+		return "혈압 220 이상", f.bp >= 220
+	case "@pain8":
+		return "통증 점수 8 이상", f.pain >= 8
 	}
 	return "", present[item]
 }
@@ -620,6 +628,22 @@ func (e *Engine) read(c compacted) reading {
 
 	cls, bound := e.splitClauses(c)
 	matches := e.findMatches(c, bound)
+	// A denial right after a run of symptom words covers the run: "가장 심한 두통은
+	// 아니고" denies 가장 심한 as well as 두통.
+	negs := make([]bool, len(matches))
+	for i, m := range matches {
+		next := len(c.s)
+		if i+1 < len(matches) {
+			next = matches[i+1].start
+		}
+		negs[i] = e.negated(c, m, next)
+	}
+	for i := len(matches) - 2; i >= 0; i-- {
+		gap := matches[i+1].start - matches[i].end
+		if !negs[i] && negs[i+1] && gap >= 0 && gap <= 3 && !slices.Contains(bound[matches[i].end:matches[i+1].start+1], true) {
+			negs[i] = true
+		}
+	}
 	present := make(map[string]bool)
 	current := make(map[string]bool) // present, and reported as happening now
 	words := make(map[string][]string)
@@ -627,12 +651,8 @@ func (e *Engine) read(c compacted) reading {
 		if info && m.start >= cStart && m.end <= cEnd {
 			continue // "열성경련이란?" asks about 경련, it does not report one
 		}
-		next := len(c.s)
-		if i+1 < len(matches) {
-			next = matches[i+1].start
-		}
 		sym := &e.symptoms[m.sym]
-		neg := e.negated(c, m, next)
+		neg := negs[i]
 		var worry, past bool
 		who := ""
 		if cl := clauseAt(cls, m.start); cl != nil {

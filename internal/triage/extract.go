@@ -297,6 +297,9 @@ type facts struct {
 	sudden   bool
 	// vitals read from numbers after a keyword ("맥박이 150", "혈당 500", "혈압이 200")
 	pulse, sugar, bp float64
+	bpSys            float64 // the first number after 혈압 ("혈압 80/50" → 80)
+	spo2             float64 // 산소포화도 in %
+	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8")
 }
 
 // vitalKeys name the vital sign a number after them measures.
@@ -305,6 +308,8 @@ var vitalKeys = []struct {
 	kind string
 }{
 	{"맥박", "pulse"}, {"심박", "pulse"}, {"맥이", "pulse"}, {"혈당", "sugar"}, {"당수치", "sugar"}, {"혈압", "bp"},
+	{"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
+	{"통증점수", "pain"}, {"통증은", "pain"}, {"nrs", "pain"}, {"vas", "pain"}, {"점만점에", "pain"},
 }
 
 // durationUnits maps a unit after a number to days.
@@ -334,9 +339,16 @@ func (e *Engine) readFacts(c compacted) facts {
 	s := c.s
 	for _, n := range numbers(s) {
 		rest := s[n.end:]
-		before := s[max(0, n.start-12):n.start]
-		for _, v := range vitalKeys {
-			if strings.Contains(before, v.key) {
+		before := s[max(0, n.start-21):n.start]
+		// The vital sign named closest before the number is the one it measures.
+		vi, vAt := -1, -1
+		for k, v := range vitalKeys {
+			if i := strings.LastIndex(before, v.key); i >= 0 && i+len(v.key) > vAt {
+				vi, vAt = k, i+len(v.key)
+			}
+		}
+		for k, v := range vitalKeys {
+			if k == vi {
 				switch v.kind {
 				case "pulse":
 					f.pulse = n.value
@@ -344,7 +356,19 @@ func (e *Engine) readFacts(c compacted) facts {
 					f.sugar = n.value
 				case "bp":
 					f.bp = max(f.bp, n.value)
+					if f.bpSys == 0 && n.value >= 30 && n.value <= 300 && !strings.Contains(s[max(0, n.start-1):n.start], "/") {
+						f.bpSys = n.value
+					}
+				case "spo2":
+					if n.value >= 40 && n.value <= 100 {
+						f.spo2 = n.value
+					}
+				case "pain":
+					if n.value <= 10 && n.value == float64(int(n.value)) && (v.key != "통증은" || strings.HasPrefix(rest, "점")) {
+						f.pain = max(f.pain, n.value)
+					}
 				}
+
 			}
 		}
 		if strings.HasPrefix(rest, "일") && (strings.HasPrefix(rest, "일아기") || strings.HasPrefix(rest, "일짜리") || strings.HasPrefix(rest, "일된") ||

@@ -1,0 +1,173 @@
+package triage
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// redFlagNegatives has, for every rule, a message that mentions its words but must not
+// fire it: denied, past, worried, someone else's history, a question about a disease, a
+// child's ordinary cold. TestRedFlagNegativeCoverage keeps it complete.
+var redFlagNegatives = []struct {
+	rule string
+	text string
+}{
+	{"arrest", "심정지가 오면 어떻게 해야 하는지 궁금해요"},
+	{"not_breathing", "숨을 못 쉴 정도는 아니고 코가 좀 막혀요"},
+	{"choking", "떡 먹을 때 목에 걸릴까 봐 걱정돼요"},
+	{"unconscious", "작년에 쓰러진 적이 있는데 지금은 괜찮아요"},
+	{"confusion", "할머니가 헛소리를 하실까 봐 걱정이에요 지금은 멀쩡하세요"},
+	{"stroke_weakness", "한쪽 팔다리에 힘이 빠지는 건 없고 손끝만 살짝 저려요"},
+	{"stroke_speech", "목이 쉬어서 말하기가 좀 불편해요"},
+	{"stroke_face", "얼굴 한쪽이 마비될까 봐 무서워요"},
+	{"worst_headache", "살면서 가장 심한 두통은 아니고 가볍게 지끈거려요"},
+	{"sudden_headache", "머리가 살짝 띵해요"},
+	{"headache_fever_neck", "목이 뻣뻣한데 열은 없어요"},
+	{"seizure", "열경련 한 적이 있어요"},
+	{"chest_sweat", "운동하고 나서 땀이 많이 나요"},
+	{"chest_crushing", "가슴을 쥐어짜는 느낌은 없어요"},
+	{"chest_breath", "계단을 오르면 숨이 차다가 쉬면 괜찮아요"},
+	{"chest_severe", "가슴이 아프지는 않아요"},
+	{"chest_faint", "어지러운데 가슴은 괜찮아요"},
+	{"palpitation_severe", "커피 마시면 가끔 두근거려요"},
+	{"dyspnea_severe", "숨이 너무 찬 건 아니고 기침이 좀 나요"},
+	{"dyspnea_infant", "아기가 콧물이 나요"},
+	{"anaphylaxis", "새우 알레르기가 있는지 검사 받고 싶어요"},
+	{"anaphylaxis_breath", "땅콩 알레르기 검사는 어디서 해요?"},
+	{"bleeding", "피가 조금 났는데 금방 멈췄어요"},
+	{"vomit_blood", "피를 토한 적은 없어요"},
+	{"black_stool", "검은 변은 아니고 변비가 있어요"},
+	{"blood_stool_severe", "휴지에 피가 살짝 묻어요"},
+	{"poisoning", "수면제를 먹어도 잠이 안 와요"},
+	{"swallowed", "아이가 동전을 삼킬까 봐 걱정돼요"},
+	{"burn_severe", "뜨거운 물에 살짝 데었는데 괜찮아요"},
+	{"open_fracture", "뼈가 보이거나 하지는 않아요"},
+	{"fracture", "작년에 팔이 부러졌었는데 요즘 그 자리가 쑤셔요"},
+	{"head_injury", "머리를 부딪혔는데 토하거나 어지럽진 않아요"},
+	{"head_injury_child", "머리를 살짝 부딪혔는데 잘 놀아요"},
+	{"abdomen_severe", "배가 살살 아파요"},
+	{"appendicitis", "맹장 수술 받은 지 3년 됐는데 괜찮아요"},
+	{"abdomen_rigid", "배가 좀 아픈데 토하지는 않았어요"},
+	{"infant_fever", "두 돌 아기가 열이 나요"},
+	{"child_high_fever", "아이가 열이 37.8도예요"},
+	{"dehydration", "탈수 예방하려면 물을 얼마나 마셔야 해요?"},
+	{"vision_loss", "눈이 좀 침침해요"},
+	{"vision_sudden", "요즘 눈이 피곤해요"},
+	{"eye_chemical", "눈이 가려워요"},
+	{"pregnant_bleeding", "임신 준비 중인데 영양제 뭐 먹어요?"},
+	{"pregnant_pain", "임신 중인데 허리가 살짝 아파요"},
+	{"labor", "아이가 감기에 걸려서 콧물이 나고 양쪽 귀가 아프대요"},
+	{"retention", "소변이 자주 마려워요"},
+	{"testis", "아이가 기침하고 환절기마다 콧물이 나요"},
+	{"heat", "더위를 많이 타요"},
+	{"suicidal", "자살 예방 교육 자료가 있나요"},
+	{"self_harm", "여자 해변에서 넘어져 무릎이 까졌어요"},
+	{"harm_others", "동생이랑 싸웠는데 화가 나요"},
+	{"stab", "못에 살짝 긁혔어요"},
+	{"shock", "얼굴이 좀 창백해 보여요"},
+	{"bloody_diarrhea_fever", "설사를 하는데 피는 없어요"},
+	{"cant_walk_injury", "오래 걸으면 다리가 피곤해요"},
+	{"chest_radiate", "어깨까지 뻐근해요"},
+	{"mentions_119", "작년에 119 불러서 병원 간 적이 있어요"},
+	{"nosebleed_long", "코피가 났는데 금방 멈췄어요"},
+	{"palpitation_long", "두근거림은 금방 멈췄어요"},
+	{"pulse", "맥박이 80이에요"},
+	{"sugar", "혈당이 110이에요"},
+	{"bp_headache", "혈압이 130이고 머리가 살짝 아파요"},
+	{"fall_height", "높은 곳에 올라가면 무서워요"},
+	{"fall_height_any", "높은 곳에서 떨어지는 꿈을 꿔요"},
+	{"burn_body", "온몸이 가려워요"},
+	{"burn_wide", "손등에 작게 데었어요"},
+	{"deep_wound", "종이에 살짝 베였어요"},
+	{"bite", "모기에 물렸어요"},
+	{"child_lethargy", "요즘 기운이 없어요"},
+	{"intussusception", "아기가 변비가 있어요"},
+	{"inhaler_fail", "흡입기 사용법을 알고 싶어요"},
+	{"petechiae_fever", "멍이 잘 드는데 열은 없어요"},
+	{"deform", "손목이 시큰거려요"},
+	{"child_ate_drug", "아이가 감기약을 먹기 싫어해요"},
+	{"dkaa", "당뇨가 있는데 발이 저려요"},
+	{"glaucoma", "눈이 침침해요"},
+	{"sudden_hearing", "귀가 좀 먹먹해요"},
+	{"vertigo_vomit", "일어날 때 살짝 어지러워요"},
+	{"abdomen_sudden", "밥 먹고 배가 더부룩해요"},
+	{"allergy_swell", "복숭아 알레르기가 있는지 궁금해요"},
+	{"dehydration_vomit", "토할 것 같지는 않고 입맛이 없어요"},
+	{"flank_fever", "옆구리가 결려요"},
+	{"crush", "문에 손가락이 낄 뻔했어요"},
+	{"ear_foreign", "귀가 간지러워요"},
+	{"blood_sputum", "가래가 누래요"},
+	{"rigid_abd", "배가 빵빵해요"},
+	{"mentions_er", "작년에 응급실 갔었는데 비용이 얼마였는지 궁금해요"},
+	{"shock_signs", "어제 영화 보고 충격을 받았어요"},
+	{"hypotension", "혈압이 120/80이에요"},
+	{"spo2", "산소포화도 98% 나와요"},
+	{"paralysis", "다리가 저리고 당겨요"},
+	{"stroke_signs", "뇌졸중일까 봐 걱정돼요 손이 살짝 저려요"},
+	{"htn_crisis", "고혈압 약을 먹고 있어요"},
+	{"bp_very_high", "혈압이 140/90이에요"},
+	{"hypoglycemia", "저혈당이 오면 어떻게 해야 하나요"},
+	{"hypothermia", "손발이 차가워요"},
+	{"sepsis", "패혈증은 어떤 병인가요"},
+	{"fever_shock", "열이 38도인데 혈압은 120이에요"},
+	{"immunosup_fever", "항암치료 끝난 지 5년 됐는데 검진 받고 싶어요"},
+	{"trauma_severe", "교통사고 후 목이 뻐근해요"},
+	{"anaphylaxis_word", "아나필락시스가 뭐예요"},
+	{"acute_abdomen", "예전에 장폐색 수술을 받았었는데 지금은 괜찮아요"},
+	{"airway_swelling", "아기가 이가 나면서 침을 많이 흘려요"},
+	{"drowning", "물에 빠지는 꿈을 꿨어요"},
+	{"sting_systemic", "벌에 쏘인 자리가 조금 가려워요"},
+	{"tooth_out", "아이 유치가 흔들리다 빠졌어요"},
+	{"fetal", "임신 16주인데 태동은 언제 느껴요?"},
+	{"preeclampsia", "임신중독증 예방하려면 뭘 조심해야 하나요"},
+	{"heavy_vag", "생리 양이 조금 늘었어요"},
+	{"priapism", "발기가 잘 안 돼요"},
+	{"eye_trauma", "눈이 뻑뻑해요"},
+	{"assault", "성폭력 예방 교육은 어디서 해요"},
+	{"resp_arrest", "코골이가 심하고 수면무호흡이 있대요"},
+	{"chest_tear", "근육이 찢어진 것 같아요 종아리가 아파요"},
+	{"amputation", "손톱을 너무 짧게 잘랐어요"},
+	{"pain_score", "무릎 통증은 3점 정도예요"},
+}
+
+// calmMessages must fire no red flag at all: long everyday posts that trip many words.
+var calmMessages = []string{
+	"우리 아이가 어젯밤부터 콧물이 나고 기침을 해요. 열은 37.5도 정도이고 잘 먹고 잘 놀아요. 작년에 폐렴으로 입원한 적이 있어서 걱정돼요. 소아과 가야 할까요?",
+	"아버지가 심근경색으로 돌아가셔서 저도 가슴이 아플까 봐 걱정이에요. 지금은 아무 증상 없고 건강검진만 받고 싶어요.",
+	"계단을 오르면 숨이 차다가 쉬면 금방 괜찮아져요. 운동 부족일까요?",
+	"뇌출혈은 어떤 증상이 있나요?",
+	"아이가 기침하고 환절기마다 콧물이 나요. 진통제 먹여도 되나요?",
+	"남자친구 피부에 뭐가 났는데 자해 흔적은 아니고 두드러기 같아요.",
+	"몇 주째 허리가 조금 아파요. 오래 앉아 있으면 더 뻐근해요.",
+}
+
+func TestRedFlagNegatives(t *testing.T) {
+	e := newTestEngine(t)
+	for _, tc := range redFlagNegatives {
+		t.Run(tc.rule, func(t *testing.T) {
+			r := e.Analyze(tc.text)
+			for _, f := range r.RedFlags {
+				if strings.TrimPrefix(f.ID, "crisis:") == tc.rule {
+					t.Errorf("Analyze(%q) fired %s (%v), want not", tc.text, tc.rule, f.Because)
+				}
+			}
+		})
+	}
+	for _, text := range calmMessages {
+		t.Run(text, func(t *testing.T) {
+			if r := e.Analyze(text); len(r.RedFlags) > 0 || r.Level.IsEmergency() {
+				t.Errorf("Analyze(%q) = %s with red flags %v, want no emergency", text, r.Level, r.RedFlags)
+			}
+		})
+	}
+}
+
+func TestRedFlagNegativeCoverage(t *testing.T) {
+	e := newTestEngine(t)
+	for _, rl := range e.rules {
+		if !slices.ContainsFunc(redFlagNegatives, func(c struct{ rule, text string }) bool { return c.rule == rl.ID }) {
+			t.Errorf("rule %s has no case in redFlagNegatives", rl.ID)
+		}
+	}
+}
