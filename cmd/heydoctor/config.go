@@ -49,7 +49,7 @@ var options = []option{
 	{"addr", "HEYDOCTOR_ADDR", ":8080", "address to listen on (host:port; :0 picks a free port)", false, func(c *config) *string { return &c.Addr }},
 	{"db", "HEYDOCTOR_DB", "heydoctor.db", "database: a SQLite file path, or mysql://user:pass@tcp(host:3306)/dbname for MySQL/MariaDB", true, func(c *config) *string { return &c.DB }},
 	{"seed", "HEYDOCTOR_SEED", "demo", "demo: load the built-in demo directory into an empty database; none: start empty", false, func(c *config) *string { return &c.Seed }},
-	{"base-url", "HEYDOCTOR_BASE_URL", "http://localhost:8080", "public URL of the site, used in links sent to KakaoTalk", false, func(c *config) *string { return &c.BaseURL }},
+	{"base-url", "HEYDOCTOR_BASE_URL", "", "public URL of the site, used in links sent to KakaoTalk (default: the scheme and host each request came in on)", false, func(c *config) *string { return &c.BaseURL }},
 	{"log-level", "HEYDOCTOR_LOG_LEVEL", "info", "debug, info, warn or error", false, func(c *config) *string { return &c.LogLevel }},
 	{"log-format", "HEYDOCTOR_LOG_FORMAT", "text", "text or json", false, func(c *config) *string { return &c.LogFormat }},
 	{"trusted-proxies", "HEYDOCTOR_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed", false, func(c *config) *string { return &c.TrustedProxies }},
@@ -116,7 +116,7 @@ func (c *config) validate() error {
 	if !slices.Contains([]string{"demo", "none"}, c.Seed) {
 		bad("HEYDOCTOR_SEED", "want demo or none, got %q", c.Seed)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("HEYDOCTOR_BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {

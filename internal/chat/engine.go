@@ -88,7 +88,11 @@ type state struct {
 	Start      int64    `json:"start,omitempty"`
 	Name       string   `json:"name,omitempty"`
 	Phone      string   `json:"phone,omitempty"`
+	Day        string   `json:"day,omitempty"` // the day whose slots are offered
 	Offered    []string `json:"offered,omitempty"`
+	// Words are what each offered choice puts in the user's bubble when tapped (its label,
+	// or a card button's Say), so that a channel that sends only the words still picks it.
+	Words []string `json:"words,omitempty"`
 }
 
 func (s *state) hasLocation() bool { return s.Lat != 0 || s.Lng != 0 }
@@ -97,6 +101,8 @@ func (s *state) hasLocation() bool { return s.Lat != 0 || s.Lng != 0 }
 const (
 	stepQuestion = "question"
 	stepLocation = "location"
+	stepDay      = "day"  // days offered: a typed day ("내일", "12월 3일") picks one
+	stepSlot     = "slot" // slots of st.Day offered: a typed time ("오후 3시") picks one
 	stepName     = "name"
 	stepPhone    = "phone"
 	stepConfirm  = "confirm"
@@ -127,14 +133,14 @@ func (e *Engine) Respond(ctx context.Context, in Input) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	st.Offered = st.Offered[:0]
+	st.Offered, st.Words = st.Offered[:0], st.Words[:0]
 	for _, c := range reply.Choices {
-		st.Offered = append(st.Offered, c.Value)
+		st.Offered, st.Words = append(st.Offered, c.Value), append(st.Words, c.Label)
 	}
 	for _, card := range reply.Cards {
 		for _, b := range card.Buttons {
 			if b.Kind == ButtonChoice {
-				st.Offered = append(st.Offered, b.Value)
+				st.Offered, st.Words = append(st.Offered, b.Value), append(st.Words, b.Words())
 			}
 		}
 	}
@@ -208,6 +214,12 @@ func matchLabel(st *state, text string) string {
 	case "내 예약", "내예약", "예약 확인":
 		return "my"
 	}
+	// The words of an offered choice: a tap whose channel sent only the text.
+	for i, w := range st.Words {
+		if i < len(st.Offered) && w != "" && w == text {
+			return st.Offered[i]
+		}
+	}
 	return ""
 }
 
@@ -249,11 +261,11 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "doc:"), 10, 64)
 		return e.bookDoctor(ctx, st, id, "")
 	case strings.HasPrefix(choice, "day:"):
-		return e.bookDoctor(ctx, st, st.Doctor, strings.TrimPrefix(choice, "day:"))
+		day, from, _ := strings.Cut(strings.TrimPrefix(choice, "day:"), "@")
+		return e.bookDay(ctx, st, day, from, "")
 	case strings.HasPrefix(choice, "slot:"):
 		at, _ := strconv.ParseInt(strings.TrimPrefix(choice, "slot:"), 10, 64)
-		st.Start, st.Step = at, stepName
-		return Reply{Texts: []string{fmt.Sprintf("%s로 예약할게요. 예약하실 분의 이름을 적어 주세요.", kstTime(time.Unix(at, 0)))}, Choices: []Choice{restartChoice}}, nil
+		return e.pickSlot(st, at), nil
 	case choice == "confirm" && st.Step == stepConfirm:
 		return e.confirmBooking(ctx, in, st)
 	case strings.HasPrefix(choice, "cancel:"):
@@ -264,6 +276,10 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 	case stepLocation:
 		if text != "" {
 			return e.findPlace(ctx, st, text)
+		}
+	case stepDay, stepSlot:
+		if text != "" {
+			return e.typedWhen(ctx, st, text)
 		}
 	case stepName:
 		return e.takeName(st, text), nil
@@ -376,7 +392,7 @@ func (e *Engine) emergency(ctx context.Context, st *state, res triage.Result) Re
 	}
 	r.Cards = []Card{{Title: "119에 전화하기", Description: "구급대가 가장 빠르게 도와줄 수 있어요.", Buttons: []Button{{Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}}
 	if st.hasLocation() {
-		r.Cards = append(r.Cards, e.institutionCards(st, e.dir.Search(directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 20000, EROnly: true, Limit: 5}}))...)
+		r.Cards = append(r.Cards, e.institutionCards(ctx, st, e.dir.Search(directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 20000, EROnly: true, Limit: 5}}))...)
 	} else {
 		r.Choices = append(r.Choices, Choice{Label: "근처 응급실 찾기", Value: "er"})
 	}
@@ -413,12 +429,12 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 		return Reply{Texts: []string{fmt.Sprintf("%s 근처 5km 안에서 %s 찾지 못했어요. 다른 동네 이름을 적어 주세요.", st.Place, josa(label, "을", "를"))},
 			Choices: []Choice{{Label: "다른 동네", Value: "place:-1"}, restartChoice}}, nil
 	}
-	r := Reply{Texts: []string{intro + "\n진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요."}, Cards: e.institutionCards(st, results)}
+	r := Reply{Texts: []string{intro + "\n진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요."}, Cards: e.institutionCards(ctx, st, results)}
 	r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
 	return r, nil
 }
 
-func (e *Engine) institutionCards(st *state, results []directory.Result) []Card {
+func (e *Engine) institutionCards(ctx context.Context, st *state, results []directory.Result) []Card {
 	var cards []Card
 	for _, res := range results {
 		in := res.Institution
@@ -432,12 +448,12 @@ func (e *Engine) institutionCards(st *state, results []directory.Result) []Card 
 			c.Buttons = append(c.Buttons, Button{Label: "전화", Kind: ButtonPhone, Value: in.Phone})
 		}
 		if in.Onboarded {
-			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: "book:" + strconv.FormatInt(in.ID, 10)})
+			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: "book:" + strconv.FormatInt(in.ID, 10), Say: in.Name + " 예약할게요"})
 		}
 		c.Buttons = append(c.Buttons, Button{Label: "지도", Kind: ButtonLink, Value: "https://map.kakao.com/link/map/" + url.PathEscape(in.Name) + "," +
 			strconv.FormatFloat(in.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(in.Lng, 'f', 6, 64)})
-		if len(c.Buttons) < 3 && e.baseURL != "" {
-			c.Buttons = append(c.Buttons, Button{Label: "자세히", Kind: ButtonLink, Value: e.baseURL + "/hospitals/" + strconv.FormatInt(in.ID, 10)})
+		if base := e.base(ctx); len(c.Buttons) < 3 && base != "" {
+			c.Buttons = append(c.Buttons, Button{Label: "자세히", Kind: ButtonLink, Value: base + "/hospitals/" + strconv.FormatInt(in.ID, 10)})
 		}
 		cards = append(cards, c)
 	}
@@ -552,55 +568,132 @@ func hasDept(ds []*heydoctor.Doctor, code string) bool {
 	return false
 }
 
-// bookDoctor offers days with free slots, or the free slots of one day.
-func (e *Engine) bookDoctor(ctx context.Context, st *state, doctorID int64, day string) (Reply, error) {
-	st.Doctor = doctorID
+// bookDoctor offers the days with free slots in the next two weeks; a day is picked by a
+// tap or by typing it ("내일", "12월 3일").
+func (e *Engine) bookDoctor(ctx context.Context, st *state, doctorID int64, hint string) (Reply, error) {
+	st.Doctor, st.Day = doctorID, ""
 	today := heydoctor.DateOf(e.now())
-	if day == "" {
-		slots, err := e.booking.DoctorSlots(ctx, doctorID, today, today.AddDays(13))
-		if err != nil {
-			return e.bookingError(err), nil
-		}
-		r := Reply{Texts: []string{"언제가 좋으세요? 예약 가능한 날이에요."}}
-		seen := map[heydoctor.Date]bool{}
-		for _, s := range slots {
-			d := heydoctor.DateOf(s.Start)
-			if seen[d] {
-				continue
-			}
-			seen[d] = true
-			t := d.Time()
-			r.Choices = append(r.Choices, Choice{Label: fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday()))), Value: "day:" + string(d)})
-			if len(r.Choices) == 9 {
-				break
-			}
-		}
-		if len(r.Choices) == 0 {
-			r.Texts = []string{"앞으로 2주 동안 예약 가능한 시간이 없어요. 병원에 전화로 문의해 주세요."}
-		}
-		r.Choices = append(r.Choices, restartChoice)
-		return r, nil
-	}
-	d, err := heydoctor.ParseDate(day)
-	if err != nil {
-		return e.bookDoctor(ctx, st, doctorID, "")
-	}
-	slots, err := e.booking.DoctorSlots(ctx, doctorID, d, d)
+	slots, err := e.booking.DoctorSlots(ctx, doctorID, today, today.AddDays(13))
 	if err != nil {
 		return e.bookingError(err), nil
 	}
-	r := Reply{Texts: []string{fmt.Sprintf("%s 예약 가능한 시간이에요.", kstTime(d.Time())[:strings.Index(kstTime(d.Time()), ")")+1])}}
+	text := "언제가 좋으세요? 예약 가능한 날이에요. \"내일\", \"12월 3일\"처럼 적어도 돼요."
+	if hint != "" {
+		text = hint + "\n" + text
+	}
+	r := Reply{Texts: []string{text}}
+	seen := map[heydoctor.Date]bool{}
 	for _, s := range slots {
-		r.Choices = append(r.Choices, Choice{Label: s.Start.In(heydoctor.KST).Format("15:04"), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
-		if len(r.Choices) == 8 {
+		d := heydoctor.DateOf(s.Start)
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		t := d.Time()
+		r.Choices = append(r.Choices, Choice{Label: fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday()))), Value: "day:" + string(d)})
+		if len(r.Choices) == 9 {
 			break
 		}
 	}
 	if len(r.Choices) == 0 {
-		r.Texts = []string{"그날은 남은 시간이 없어요. 다른 날을 골라 주세요."}
+		r.Texts = []string{"앞으로 2주 동안 예약 가능한 시간이 없어요. 병원에 전화로 문의해 주세요."}
+	} else {
+		st.Step = stepDay
 	}
-	r.Choices = append(r.Choices, Choice{Label: "다른 날", Value: "doc:" + strconv.FormatInt(doctorID, 10)}, restartChoice)
+	r.Choices = append(r.Choices, restartChoice)
 	return r, nil
+}
+
+// slotPage is how many slots one reply offers: with "더 늦은 시간", "다른 날" and
+// "처음으로" it fills Kakao's ten quick replies.
+const slotPage = 7
+
+// bookDay offers the free slots of day from the time from ("HHMM", empty for the start
+// of the day), a page at a time, and takes a typed time ("오후 3시") for any slot of the
+// day, so the afternoon is as reachable as the morning.
+func (e *Engine) bookDay(ctx context.Context, st *state, day, from, hint string) (Reply, error) {
+	d, err := heydoctor.ParseDate(day)
+	if err != nil || st.Doctor == 0 {
+		return e.bookDoctor(ctx, st, st.Doctor, "")
+	}
+	fromMin := 0
+	if from != "" {
+		if m, ok := parseClock(from); ok {
+			fromMin = m
+		}
+	}
+	slots, err := e.booking.DoctorSlots(ctx, st.Doctor, d, d)
+	if err != nil {
+		return e.bookingError(err), nil
+	}
+	st.Day, st.Step = string(d), stepSlot
+	label := kstTime(d.Time())
+	label = label[:strings.Index(label, ")")+1]
+	text := fmt.Sprintf("%s 예약 가능한 시간이에요. \"오후 3시\"처럼 원하는 시간을 적어도 돼요.", label)
+	if hint != "" {
+		text = hint + "\n" + text
+	}
+	r := Reply{Texts: []string{text}}
+	shown := 0
+	for _, s := range slots {
+		t := s.Start.In(heydoctor.KST)
+		if t.Hour()*60+t.Minute() < fromMin {
+			continue
+		}
+		if shown == slotPage {
+			r.Choices = append(r.Choices, Choice{Label: "더 늦은 시간", Value: "day:" + string(d) + "@" + t.Format("1504")})
+			break
+		}
+		r.Choices = append(r.Choices, Choice{Label: t.Format("15:04"), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
+		shown++
+	}
+	if shown == 0 {
+		r.Texts = []string{"그날은 남은 시간이 없어요. 다른 날을 골라 주세요."}
+		if hint != "" {
+			r.Texts = []string{hint + "\n그 뒤로는 남은 시간이 없어요. 다른 날을 골라 주세요."}
+		}
+	}
+	r.Choices = append(r.Choices, Choice{Label: "다른 날", Value: "doc:" + strconv.FormatInt(st.Doctor, 10)}, restartChoice)
+	return r, nil
+}
+
+// typedWhen reads what someone types while days or slots are offered: a time of the
+// offered day, or another day. Anything else asks again instead of starting over.
+func (e *Engine) typedWhen(ctx context.Context, st *state, text string) (Reply, error) {
+	today := heydoctor.DateOf(e.now())
+	if st.Step == stepSlot && st.Day != "" {
+		if m, ok := parseClock(text); ok {
+			d, _ := heydoctor.ParseDate(st.Day)
+			slots, err := e.booking.DoctorSlots(ctx, st.Doctor, d, d)
+			if err != nil {
+				return e.bookingError(err), nil
+			}
+			for _, s := range slots {
+				t := s.Start.In(heydoctor.KST)
+				if t.Hour()*60+t.Minute() == m {
+					return e.pickSlot(st, s.Start.Unix()), nil
+				}
+			}
+			hhmm := fmt.Sprintf("%02d%02d", m/60, m%60)
+			return e.bookDay(ctx, st, st.Day, hhmm, fmt.Sprintf("%02d:%02d에는 예약할 수 없어요. 그 뒤로 가능한 시간이에요.", m/60, m%60))
+		}
+	}
+	if d, ok := parseDay(text, today); ok {
+		if d > today.AddDays(13) {
+			return e.bookDoctor(ctx, st, st.Doctor, "2주 안의 날만 예약할 수 있어요.")
+		}
+		return e.bookDay(ctx, st, string(d), "", "")
+	}
+	if st.Step == stepSlot && st.Day != "" {
+		return e.bookDay(ctx, st, st.Day, "", "시간을 알아듣지 못했어요.")
+	}
+	return e.bookDoctor(ctx, st, st.Doctor, "날짜를 알아듣지 못했어요.")
+}
+
+// pickSlot takes a chosen slot and asks for the patient's name.
+func (e *Engine) pickSlot(st *state, at int64) Reply {
+	st.Start, st.Step, st.Day = at, stepName, ""
+	return Reply{Texts: []string{fmt.Sprintf("%s로 예약할게요. 예약하실 분의 이름을 적어 주세요.", kstTime(time.Unix(at, 0)))}, Choices: []Choice{restartChoice}}
 }
 
 func (e *Engine) takeName(st *state, text string) Reply {
@@ -656,8 +749,8 @@ func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply
 	}
 	text := fmt.Sprintf("%s\n예약번호: %s\n%s\n예약번호와 전화번호로 확인하거나 취소할 수 있어요.", status, r.Code, kstTime(r.Start))
 	rep := Reply{Texts: []string{text}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}
-	if e.baseURL != "" {
-		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: e.baseURL + "/reservations/lookup"}}}}
+	if base := e.base(ctx); base != "" {
+		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + "/reservations/lookup"}}}}
 	}
 	return rep, nil
 }
@@ -682,8 +775,8 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 	st.Step = ""
 	if in.Channel != heydoctor.ChannelKakao {
 		r := Reply{Texts: []string{"예약번호와 전화번호로 예약을 확인하거나 취소할 수 있어요."}, Choices: []Choice{restartChoice}}
-		if e.baseURL != "" {
-			r.Cards = []Card{{Title: "내 예약 확인", Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: e.baseURL + "/reservations/lookup"}}}}
+		if base := e.base(ctx); base != "" {
+			r.Cards = []Card{{Title: "내 예약 확인", Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + "/reservations/lookup"}}}}
 		}
 		return r, nil
 	}
@@ -705,7 +798,7 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 			desc += "\n" + res.Doctor.Name
 		}
 		desc += "\n예약번호 " + res.Code
-		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: "cancel:" + res.Code}}})
+		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: "cancel:" + res.Code, Say: "예약 " + res.Code + " 취소할게요"}}})
 	}
 	r.Choices = []Choice{restartChoice}
 	return r, nil
@@ -728,4 +821,13 @@ func (e *Engine) cancelReservation(ctx context.Context, in Input, st *state, cod
 		}
 	}
 	return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+}
+
+// base is the site's public URL for links: the configured one, or the one the request
+// came in on (see WithBaseURL) when none is configured.
+func (e *Engine) base(ctx context.Context) string {
+	if e.baseURL != "" {
+		return e.baseURL
+	}
+	return BaseURLFrom(ctx)
 }

@@ -20,6 +20,12 @@ import (
 
 func newEngine(tb testing.TB) (*chat.Engine, *storetest.Clock) {
 	tb.Helper()
+	return newEngineWithBase(tb, "https://heydoctor.example")
+}
+
+// newEngineWithBase is newEngine with the configured public URL; "" derives it per request.
+func newEngineWithBase(tb testing.TB, base string) (*chat.Engine, *storetest.Clock) {
+	tb.Helper()
 	clock := &storetest.Clock{T: time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST)}
 	store := storetest.SQLite(tb, clock.Now)
 	log := slog.New(slog.DiscardHandler)
@@ -35,7 +41,7 @@ func newEngine(tb testing.TB) (*chat.Engine, *storetest.Clock) {
 		tb.Fatal(err)
 	}
 	b := booking.NewService(store, dir.Calendar(), clock.Now, log)
-	return chat.NewEngine(tri, dir, b, store, "https://heydoctor.example", clock.Now, log), clock
+	return chat.NewEngine(tri, dir, b, store, base, clock.Now, log), clock
 }
 
 func say(t testing.TB, e *chat.Engine, user, text, choice string) chat.Reply {

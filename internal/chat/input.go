@@ -1,6 +1,11 @@
 package chat
 
-import "heydoctor"
+import (
+	"context"
+	"strings"
+
+	"heydoctor"
+)
 
 // Input is one user turn from any channel.
 type Input struct {
@@ -18,4 +23,19 @@ type Input struct {
 type Location struct {
 	Lat float64 `json:"lat"`
 	Lng float64 `json:"lng"`
+}
+
+type baseURLKey struct{}
+
+// WithBaseURL records the public URL a request came in on (scheme and host, as the
+// server's trusted-proxy rules resolved them), for links in replies when no base URL is
+// configured.
+func WithBaseURL(ctx context.Context, base string) context.Context {
+	return context.WithValue(ctx, baseURLKey{}, strings.TrimRight(base, "/"))
+}
+
+// BaseURLFrom returns the URL recorded by WithBaseURL, or "".
+func BaseURLFrom(ctx context.Context) string {
+	s, _ := ctx.Value(baseURLKey{}).(string)
+	return s
 }

@@ -33,9 +33,19 @@ const (
 	ButtonChoice ButtonKind = "choice" // sends Value back as a choice
 )
 
-// Button is a card action.
+// Button is a card action. Say is what a choice button puts in the user's bubble when
+// tapped, in a person's words ("시화병원 예약할게요"); the Label when empty.
 type Button struct {
 	Label string     `json:"label"`
 	Kind  ButtonKind `json:"kind"`
 	Value string     `json:"value"`
+	Say   string     `json:"say,omitempty"`
+}
+
+// Words returns what tapping b says.
+func (b Button) Words() string {
+	if b.Say != "" {
+		return b.Say
+	}
+	return b.Label
 }

@@ -66,7 +66,8 @@ const (
 // cards), split at line or word breaks and merged when there are too many; cards become
 // one textCard or a textCard carousel of at most 10 (our cards have no picture, and a
 // basicCard requires one); choices become at most 10 message quick replies whose
-// messageText is the label and whose extra carries {"choice": value}.
+// messageText is the label and whose extra carries {"choice": value}; a card's choice
+// button says its words (chat.Button.Words) and carries the same extra.
 func Render(reply chat.Reply) Response {
 	var outputs []Output
 	slots := MaxOutputs
@@ -213,16 +214,13 @@ func renderButton(b chat.Button) (Button, bool) {
 		if value == "" || len(value) > maxChoice {
 			return Button{}, false
 		}
-		l := buttonLabel(label, labelChoice)
-		msg := label
+		// The bubble says the button's words ("시화병원 예약할게요"), as a person would; the
+		// engine knows which choice those words stand for when Kakao leaves out the extra.
+		msg := strings.TrimSpace(clean(b.Words()))
 		if msg == "" {
-			msg = l
+			msg = buttonLabel(label, labelChoice)
 		}
-		msg = truncate(msg, maxMessageText)
-		if markable(value) {
-			msg += choiceMarker + value
-		}
-		return Button{Label: l, Action: ActionMessage, MessageText: msg,
+		return Button{Label: buttonLabel(label, labelChoice), Action: ActionMessage, MessageText: truncate(msg, maxMessageText),
 			Extra: map[string]any{ChoiceKey: value}}, true
 	}
 	return Button{}, false

@@ -128,7 +128,7 @@ func TestRenderLimits(t *testing.T) {
 	btn := tpl.Outputs[1].Carousel.TextCards[0].Buttons
 	wantBtn := []Button{
 		{Label: "전화", Action: ActionPhone, PhoneNumber: "02-1234-5678"},
-		{Label: "예약", Action: ActionMessage, MessageText: "예약 #book:0", Extra: map[string]any{"choice": "book:0"}},
+		{Label: "예약", Action: ActionMessage, MessageText: "예약", Extra: map[string]any{"choice": "book:0"}},
 		{Label: "지도", Action: ActionWebLink, WebLinkURL: "https://map.kakao.com/link/map/0"},
 	}
 	if diff := cmp.Diff(wantBtn, btn); diff != "" {

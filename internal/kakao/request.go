@@ -346,9 +346,10 @@ func (r *Request) UserKey() string {
 // Choice returns the value of the quick reply or button the user tapped, and the text
 // the user saw. Render puts the value in extra under ChoiceKey, which Kakao hands back as
 // action.clientExtra for quick replies. Kakao documents extra on card buttons only for
-// block calls, and a plain skill has no block ids, so card buttons also end their
-// messageText with " #value" (markable values only); that suffix is read back here. The
-// value is untrusted: the engine must check it is one it offered.
+// block calls, and a plain skill has no block ids: card buttons once ended their
+// messageText with " #value", and that suffix is still read back here for messages sent
+// before; today's buttons say plain words, which the engine matches to what it offered.
+// The value is untrusted: the engine must check it is one it offered.
 func (r *Request) Choice() (value, text string) {
 	text = strings.TrimSpace(r.UserRequest.Utterance)
 	v := strings.TrimSpace(scalar(r.Action.ClientExtra[ChoiceKey]))

@@ -249,7 +249,7 @@ func (s *Server) handleReservationICS(w http.ResponseWriter, r *http.Request) er
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="heydoctor-`+res.Code+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(booking.ICS(res, res.Institution, s.cfg.BaseURL))
+	_, err = w.Write(booking.ICS(res, res.Institution, s.baseURL(r)))
 	return err
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/chat"
 )
 
 type ctxKey int
@@ -143,6 +144,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		}
 		ip, https := resolveClient(r, s.cfg.TrustedProxies)
 		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), clientIPKey, ip)
+		if s.cfg.BaseURL == "" {
+			ctx = chat.WithBaseURL(ctx, requestBase(r, https))
+		}
 		r = r.WithContext(ctx)
 
 		h := w.Header()
@@ -202,4 +206,27 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, n)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// requestBase is the public URL a request came in on, for links when no base URL is
+// configured: the scheme as resolveClient found it (a trusted proxy's X-Forwarded-Proto)
+// and the Host header, which nginx passes on. A Host that is not a plain host[:port]
+// gives "", and replies then carry no links rather than a forged one.
+func requestBase(r *http.Request, https bool) string {
+	host := r.Host
+	if host == "" || len(host) > 255 || strings.Trim(strings.ToLower(host), "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != "" {
+		return ""
+	}
+	if https {
+		return "https://" + host
+	}
+	return "http://" + host
+}
+
+// baseURL is the site's public URL for links: the configured one, else the request's.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	return chat.BaseURLFrom(r.Context())
 }

@@ -47,7 +47,7 @@ func (s *Server) siteChatSession(w http.ResponseWriter, r *http.Request) string 
 	}
 	id := randomHex(16)
 	http.SetCookie(w, &http.Cookie{Name: siteChatCookie, Value: id, Path: "/", MaxAge: 24 * 60 * 60, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")})
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || strings.HasPrefix(s.baseURL(r), "https://")})
 	return id
 }
 

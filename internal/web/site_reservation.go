@@ -269,7 +269,7 @@ func (s *Server) handleSiteICS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || res == nil {
 		return err
 	}
-	base := strings.TrimRight(s.cfg.BaseURL, "/")
+	base := s.baseURL(r)
 	if base != "" {
 		base += "/reservations/lookup"
 	}
