@@ -86,6 +86,16 @@ func (l *Limiter) Allow(key string) (ok bool, retry time.Duration) {
 	return false, retry
 }
 
+// Return gives back one event that Allow recorded for key, for an attempt that turned
+// out not to count (a lookup that found its reservation, say).
+func (l *Limiter) Return(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e := l.keys[key]; e != nil && len(e.events) > 0 {
+		e.events = e.events[:len(e.events)-1]
+	}
+}
+
 // Reset forgets a key: its events and its backoff (after a successful login, say).
 func (l *Limiter) Reset(key string) {
 	l.mu.Lock()

@@ -90,6 +90,23 @@ func TestResetForgetsBackoff(t *testing.T) {
 	}
 }
 
+func TestReturn(t *testing.T) {
+	c := newClock()
+	l := New(2, time.Minute, c.now)
+	for range 5 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatal("refused although every event was given back")
+		}
+		l.Return("a")
+	}
+	l.Allow("a")
+	l.Allow("a")
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("third kept event allowed")
+	}
+	l.Return("missing") // no panic
+}
+
 // TestAllowConcurrent checks the reservation is atomic: of many simultaneous callers on
 // one key, exactly max pass.
 func TestAllowConcurrent(t *testing.T) {
