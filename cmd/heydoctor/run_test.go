@@ -332,6 +332,18 @@ func TestStaffAdd(t *testing.T) {
 		t.Errorf("staff list: %v %q", err, out)
 	}
 	fmt.Fprint(io.Discard, stderr.String())
+
+	// --demo: one admin account per demo hospital, the password printed once.
+	err, out, _ := runCmd(t, nil, "staff", "add", "--demo", "--db", db)
+	if err != nil || !strings.Contains(out, "(데모)") || !regexp.MustCompile(`demo-\d+\s+[A-Z2-7]{16}\n`).MatchString(out) {
+		t.Fatalf("staff add --demo: %v\n%s", err, out)
+	}
+	if err, out, _ := runCmd(t, nil, "staff", "add", "--demo", "--db", db); err != nil || !strings.Contains(out, "password not shown again") {
+		t.Errorf("staff add --demo again: %v\n%s", err, out)
+	}
+	if err, _, _ := runCmd(t, nil, "staff", "add", "--demo", "--login", "x", "--db", db); exitCode(err, io.Discard) != 2 {
+		t.Errorf("--demo with --login: %v", err)
+	}
 }
 
 func TestImportCommand(t *testing.T) {

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,12 +13,13 @@ import (
 	"golang.org/x/term"
 
 	"heydoctor"
+	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/web"
 )
 
 func runStaff(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		fmt.Fprintln(env.stderr, "Usage: heydoctor staff add --institution ID --login NAME [--role admin|reception]\n       heydoctor staff list [--institution ID]")
+		fmt.Fprintln(env.stderr, "Usage: heydoctor staff add --institution ID --login NAME [--role admin|reception]\n       heydoctor staff add --demo\n       heydoctor staff list [--institution ID]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return errHelp
 		}
@@ -28,13 +31,17 @@ func runStaff(ctx context.Context, env *environment, args []string) error {
 	inst := fs.Int64("institution", 0, "institution id the account belongs to")
 	login := fs.String("login", "", "login name (3-64 letters, digits, . _ -)")
 	role := fs.String("role", string(heydoctor.RoleReception), "admin or reception")
+	demo := fs.Bool("demo", false, "add: an admin account with a generated password for each demo-onboarded hospital (labelled 데모), printed once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := validate(); err != nil {
 		return err
 	}
-	if sub == "add" {
+	if *demo && (sub != "add" || *login != "" || *inst != 0) {
+		return usagef("--demo: only with add, and without --institution or --login")
+	}
+	if sub == "add" && !*demo {
 		if *inst <= 0 {
 			return usagef("--institution: an institution id is required")
 		}
@@ -65,6 +72,9 @@ func runStaff(ctx context.Context, env *environment, args []string) error {
 		return tw.Flush()
 	}
 
+	if *demo {
+		return addDemoStaff(ctx, env, store)
+	}
 	in, err := store.FindInstitutionByID(ctx, *inst)
 	if err != nil {
 		return fmt.Errorf("--institution %d: %w", *inst, err)
@@ -122,4 +132,48 @@ func readPassword(env *environment) (string, error) {
 		return "", usagef("no password on standard input")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// addDemoStaff gives each demo-onboarded hospital an admin account "demo-ID" with a
+// random password, printed once, so that a newcomer can open the console in one command.
+// Real hospitals are never given such an account.
+func addDemoStaff(ctx context.Context, env *environment, store *sqlstore.Store) error {
+	list, err := store.ListInstitutions(ctx, heydoctor.InstitutionFilter{Onboarded: true})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INSTITUTION\tNAME\tLOGIN\tPASSWORD")
+	n := 0
+	for _, in := range list {
+		if !in.Demo {
+			continue
+		}
+		login := fmt.Sprintf("demo-%d", in.ID)
+		n++
+		if _, err := store.FindStaffByLogin(ctx, login); err == nil {
+			fmt.Fprintf(tw, "%d\t%s (데모)\t%s\t(exists; password not shown again)\n", in.ID, in.Name, login)
+			continue
+		} else if heydoctor.KindOf(err) != heydoctor.NotFound {
+			return err
+		}
+		pw := rand.Text()[:16]
+		hash, err := web.HashPassword(pw, web.PasswordCost)
+		if err != nil {
+			return err
+		}
+		st := &heydoctor.Staff{InstitutionID: in.ID, Login: login, PasswordHash: hash, Role: heydoctor.RoleAdmin}
+		if err := store.CreateStaff(ctx, st); err != nil {
+			return fmt.Errorf("demo account for %d: %w", in.ID, err)
+		}
+		fmt.Fprintf(tw, "%d\t%s (데모)\t%s\t%s\n", in.ID, in.Name, login, pw)
+	}
+	if n == 0 {
+		return errors.New("no demo-onboarded hospital in this database (start once with --seed demo)")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, "Log in at /console/login. These accounts are for the demo hospitals only.")
+	return nil
 }
