@@ -219,3 +219,51 @@ type InstitutionFilter struct {
 	Limit      int
 	AfterID    int64 // for paging in id order
 }
+
+// Merge writes into in the field groups of src that are in groups and that src
+// carries, and adds them to in.Carries. Empty basis values (a blank phone, address or
+// class, no coordinates) never erase known ones: a source that lacks a value does not
+// know better. An emergency room claimed by a record without basis fields (HIRA's
+// 세부정보 row, which does not know the class) counts only when in is hospital-grade.
+func (in *Institution) Merge(src *Institution, groups InstitutionFields) {
+	c := src.Carries
+	if c == 0 {
+		c = AllFields
+	}
+	c &= groups // from here on zero means nothing
+	if c&FieldBasis != 0 {
+		in.Kind, in.Name, in.Status = src.Kind, src.Name, src.Status
+		for _, p := range [][2]*string{{&in.TypeCode, &src.TypeCode}, {&in.TypeName, &src.TypeName}, {&in.Address, &src.Address}, {&in.Phone, &src.Phone}} {
+			if *p[1] != "" {
+				*p[0] = *p[1]
+			}
+		}
+		if src.Class != "" {
+			in.Class = src.Class
+		}
+		if src.HasLocation() {
+			in.Lat, in.Lng = src.Lat, src.Lng
+		}
+	}
+	if c&FieldPostcode != 0 && src.Postcode != "" {
+		in.Postcode = src.Postcode
+	}
+	if c&FieldHours != 0 {
+		in.Hours = src.Hours
+	}
+	if c&FieldDepartments != 0 {
+		in.Departments, in.Specialists = src.Departments, src.Specialists
+	}
+	if c&FieldER != 0 {
+		in.ER, in.ERPhone = src.ER, src.ERPhone
+		if !src.Carries.Has(FieldBasis) && !in.Class.HospitalGrade() {
+			in.ER, in.ERPhone = false, ""
+		}
+	}
+	if c&FieldNotes != 0 {
+		in.Notes = src.Notes
+	}
+	if in.Carries != 0 {
+		in.Carries |= c
+	}
+}

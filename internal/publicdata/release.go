@@ -251,48 +251,7 @@ func (r *Release) Institutions() (list []heydoctor.Institution, orphans int) {
 	return list, orphans
 }
 
-// MergeFields writes into dst the field groups src carries (see
-// heydoctor.InstitutionFields) and adds them to dst.Carries. An emergency room claimed
-// by a source that does not know the class (HIRA 세부정보) counts only when dst is
-// hospital-grade. Empty basis values (a blank phone or address) never erase known ones.
+// MergeFields writes into dst the field groups src carries; see heydoctor.Institution.Merge.
 func MergeFields(dst *heydoctor.Institution, src *heydoctor.Institution) {
-	c := src.Carries
-	if c == 0 {
-		c = heydoctor.AllFields
-	}
-	if c.Has(heydoctor.FieldBasis) {
-		dst.Kind, dst.TypeCode, dst.Name, dst.Status = src.Kind, src.TypeCode, src.Name, src.Status
-		for _, p := range [][2]*string{{&dst.TypeName, &src.TypeName}, {&dst.Address, &src.Address}, {&dst.Phone, &src.Phone}} {
-			if *p[1] != "" {
-				*p[0] = *p[1]
-			}
-		}
-		if src.Class != "" {
-			dst.Class = src.Class
-		}
-		if src.HasLocation() {
-			dst.Lat, dst.Lng = src.Lat, src.Lng
-		}
-	}
-	if c.Has(heydoctor.FieldPostcode) && src.Postcode != "" {
-		dst.Postcode = src.Postcode
-	}
-	if c.Has(heydoctor.FieldHours) {
-		dst.Hours = src.Hours
-	}
-	if c.Has(heydoctor.FieldDepartments) {
-		dst.Departments, dst.Specialists = src.Departments, src.Specialists
-	}
-	if c.Has(heydoctor.FieldER) {
-		dst.ER, dst.ERPhone = src.ER, src.ERPhone
-		if !src.Carries.Has(heydoctor.FieldBasis) && !dst.Class.HospitalGrade() {
-			dst.ER, dst.ERPhone = false, ""
-		}
-	}
-	if c.Has(heydoctor.FieldNotes) {
-		dst.Notes = src.Notes
-	}
-	if dst.Carries != 0 {
-		dst.Carries |= c
-	}
+	dst.Merge(src, heydoctor.AllFields)
 }

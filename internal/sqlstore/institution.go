@@ -14,25 +14,27 @@ import (
 	"heydoctor"
 )
 
-const institutionColumns = `id, kind, type_code, type_name, name, address, postcode, phone, er_phone, lat, lng,
-	departments, hours, er, notes, status, hpid, ykiho, local_key, source, onboarded, demo,
+const institutionColumns = `id, kind, type_code, type_name, class, name, address, postcode, phone, er_phone, lat, lng,
+	departments, specialists, hours, er, notes, status, hpid, ykiho, local_key, source, onboarded, demo,
 	require_confirmation, cancel_window_minutes, updated_at`
 
 func scanInstitution(sc interface{ Scan(...any) error }) (*heydoctor.Institution, error) {
 	var (
 		in                       heydoctor.Institution
 		kind, status, depts, hrs string
+		class, specs             string
 		hpid, ykiho, local       sql.NullString
 		er, onb, demo, confirm   int
 		updated                  int64
 	)
-	err := sc.Scan(&in.ID, &kind, &in.TypeCode, &in.TypeName, &in.Name, &in.Address, &in.Postcode, &in.Phone, &in.ERPhone,
-		&in.Lat, &in.Lng, &depts, &hrs, &er, &in.Notes, &status, &hpid, &ykiho, &local, &in.Source, &onb, &demo,
+	err := sc.Scan(&in.ID, &kind, &in.TypeCode, &in.TypeName, &class, &in.Name, &in.Address, &in.Postcode, &in.Phone, &in.ERPhone,
+		&in.Lat, &in.Lng, &depts, &specs, &hrs, &er, &in.Notes, &status, &hpid, &ykiho, &local, &in.Source, &onb, &demo,
 		&confirm, &in.Booking.CancelWindowMinutes, &updated)
 	if err != nil {
 		return nil, err
 	}
-	in.Kind = heydoctor.InstitutionKind(kind)
+	in.Kind, in.Class = heydoctor.InstitutionKind(kind), heydoctor.InstitutionClass(class)
+	in.Specialists = decodeSpecialists(specs)
 	in.Status = heydoctor.BusinessStatus(status)
 	if depts != "" {
 		in.Departments = strings.Split(depts, ",")
@@ -60,7 +62,7 @@ func encodeHours(h heydoctor.OpeningHours) string {
 // unchanged records from updated ones. HeyDoctor's own fields (booking) are left out.
 func fingerprint(in *heydoctor.Institution) string {
 	h := sha1.New()
-	for _, f := range []string{string(in.Kind), in.TypeCode, in.TypeName, in.Name, in.Address, in.Postcode, in.Phone,
+	for _, f := range []string{string(in.Kind), in.TypeCode, in.TypeName, string(in.Class), encodeSpecialists(in.Specialists), in.Name, in.Address, in.Postcode, in.Phone,
 		in.ERPhone, strconv.FormatFloat(in.Lat, 'f', 7, 64), strconv.FormatFloat(in.Lng, 'f', 7, 64),
 		strings.Join(in.Departments, ","), encodeHours(in.Hours), strconv.FormatBool(in.ER), in.Notes, string(in.Status)} {
 		h.Write([]byte(f))
@@ -214,16 +216,23 @@ func (s *Store) CountInstitutions(ctx context.Context) (map[heydoctor.Institutio
 	return m, translate(rows.Err())
 }
 
-// UpdateInstitutionHours replaces an institution's weekly hours (a staff edit).
+// UpdateInstitutionHours replaces an institution's weekly hours (a staff edit). The
+// staff then own the hours: no later import from public data overwrites them.
 func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		// The fingerprint is cleared so that the next import from public data counts as a change.
-		res, err := tx.ExecContext(ctx, `UPDATE institutions SET hours = ?, fingerprint = '', updated_at = ? WHERE id = ?`, encodeHours(h), s.unix(), id)
+		var owners string
+		err := tx.QueryRowContext(ctx, `SELECT owners FROM institutions WHERE id = ?`, id).Scan(&owners)
+		if err == sql.ErrNoRows {
+			return notFound("의료기관", id)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("의료기관", id)
+		m := decodeOwners(owners)
+		m[heydoctor.FieldHours] = ownerStaff
+		if _, err := tx.ExecContext(ctx, `UPDATE institutions SET hours = ?, owners = ?, updated_at = ? WHERE id = ?`,
+			encodeHours(h), encodeOwners(m), s.unix(), id); err != nil {
+			return err
 		}
 		if err := s.writeAudits(ctx, tx, id, audit); err != nil {
 			return err
