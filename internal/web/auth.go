@@ -27,6 +27,17 @@ type staffKey struct{}
 type staffSession struct {
 	staff *heydoctor.Staff
 	csrf  string
+	// flash and flashErr are the message the previous console form left for this page.
+	flash, flashErr string
+}
+
+// currentFlash returns the message the previous console form left for this page.
+func currentFlash(ctx context.Context) (ok, bad string) {
+	s, _ := ctx.Value(staffKey{}).(*staffSession)
+	if s == nil {
+		return "", ""
+	}
+	return s.flash, s.flashErr
 }
 
 // currentStaff returns the logged-in account of a console request.
@@ -89,7 +100,11 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		ctx := context.WithValue(r.Context(), staffKey{}, &staffSession{staff: st, csrf: se.CSRF})
+		sess := &staffSession{staff: st, csrf: se.CSRF}
+		if r.Method == http.MethodGet && !isAPI(r) {
+			sess.flash, sess.flashErr = s.takeFlash(w, r, se.CSRF)
+		}
+		ctx := context.WithValue(r.Context(), staffKey{}, sess)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

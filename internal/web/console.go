@@ -96,7 +96,8 @@ func (s *Server) consoleBase(r *http.Request, nav string) (consoleBase, error) {
 	if err != nil {
 		return consoleBase{}, err
 	}
-	return consoleBase{Staff: st, CSRF: csrf, Institution: in, Nav: nav, Flash: r.URL.Query().Get("ok"), Error: r.URL.Query().Get("err")}, nil
+	ok, bad := currentFlash(r.Context())
+	return consoleBase{Staff: st, CSRF: csrf, Institution: in, Nav: nav, Flash: ok, Error: bad}, nil
 }
 
 type consoleRow struct {
@@ -228,11 +229,11 @@ func (s *Server) handleConsoleAction(w http.ResponseWriter, r *http.Request) err
 		if k := heydoctor.KindOf(err); k == heydoctor.Internal || k == heydoctor.Unavailable {
 			return err
 		}
-		http.Redirect(w, r, back+"&err="+url.QueryEscape(heydoctor.MessageOf(err)), http.StatusSeeOther)
+		s.redirectFlash(w, r, back, flashErr, heydoctor.MessageOf(err))
 		return nil
 	}
 	msg := fmt.Sprintf("%s %s님 예약: %s", res.Start.In(heydoctor.KST).Format("15:04"), patientName(res), res.Status.Label())
-	http.Redirect(w, r, back+"&ok="+url.QueryEscape(msg), http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashOK, msg)
 	return nil
 }
 
@@ -280,7 +281,7 @@ func (s *Server) handleConsoleSaveDoctor(w http.ResponseWriter, r *http.Request)
 	if err := s.cfg.Booking.SaveDoctor(r.Context(), st, d); err != nil {
 		return s.consoleRedirectErr(w, r, back, err)
 	}
-	http.Redirect(w, r, "/console/doctors/"+strconv.FormatInt(d.ID, 10)+"?ok="+url.QueryEscape("저장했어요"), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/console/doctors/"+strconv.FormatInt(d.ID, 10), flashOK, "저장했어요")
 	return nil
 }
 
@@ -293,11 +294,7 @@ func (s *Server) consoleRedirectErr(w http.ResponseWriter, r *http.Request, back
 	if f := heydoctor.FieldOf(err); f != "" {
 		msg = f + ": " + msg
 	}
-	sep := "?"
-	if strings.Contains(back, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, back+sep+"err="+url.QueryEscape(msg), http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashErr, msg)
 	return nil
 }
 
@@ -422,7 +419,7 @@ func (s *Server) handleConsoleSchedule(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return s.consoleRedirectErr(w, r, back, err)
 	}
-	http.Redirect(w, r, back+"?ok="+url.QueryEscape("일정을 저장했어요"), http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashOK, "일정을 저장했어요")
 	return nil
 }
 
@@ -453,7 +450,7 @@ func (s *Server) handleConsoleException(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return s.consoleRedirectErr(w, r, back, err)
 	}
-	http.Redirect(w, r, back+"?ok="+url.QueryEscape("저장했어요"), http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashOK, "저장했어요")
 	return nil
 }
 
@@ -495,7 +492,7 @@ func (s *Server) handleConsoleClosure(w http.ResponseWriter, r *http.Request) er
 		return s.consoleRedirectErr(w, r, "/console/settings", err)
 	}
 	s.refreshDirectory(r)
-	http.Redirect(w, r, "/console/settings?ok="+url.QueryEscape("저장했어요"), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/console/settings", flashOK, "저장했어요")
 	return nil
 }
 
@@ -509,7 +506,7 @@ func (s *Server) handleConsoleHours(w http.ResponseWriter, r *http.Request) erro
 		return s.consoleRedirectErr(w, r, "/console/settings", err)
 	}
 	s.refreshDirectory(r)
-	http.Redirect(w, r, "/console/settings?ok="+url.QueryEscape("진료시간을 저장했어요"), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/console/settings", flashOK, "진료시간을 저장했어요")
 	return nil
 }
 

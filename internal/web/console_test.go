@@ -92,7 +92,7 @@ func TestConsole(t *testing.T) {
 	if code, _, _ := e.post(t, action, url.Values{"date": {"2026-11-25"}}); code != 403 {
 		t.Errorf("confirm without CSRF = %d", code)
 	}
-	if code, _, hdr := e.post(t, action, url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "ok=") {
+	if code, _, hdr := e.post(t, action, url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || okBanner(t, e, hdr) == "" {
 		t.Errorf("confirm = %d %v", code, hdr.Get("Location"))
 	}
 	got, _ := e.store.FindReservationByID(ctx, res.ID)
@@ -100,12 +100,12 @@ func TestConsole(t *testing.T) {
 		t.Errorf("status after confirm = %s", got.Status)
 	}
 	// Reject needs a reason: refused with a message, nothing changes.
-	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || errBanner(t, e, hdr) == "" {
 		t.Errorf("cancel without reason = %d %v", code, hdr.Get("Location"))
 	}
 	// Attended only once the visit is near: move the clock to the appointment.
 	e.clock.T = slots[0].Start.Add(5 * time.Minute)
-	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/attended", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "ok=") {
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/attended", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || okBanner(t, e, hdr) == "" {
 		t.Errorf("attended = %d %v", code, hdr.Get("Location"))
 	}
 	if got, _ := e.store.FindReservationByID(ctx, res.ID); got.Status != heydoctor.StatusAttended {
@@ -114,7 +114,7 @@ func TestConsole(t *testing.T) {
 	e.clock.T = siteNow
 	// Reception may not change schedules.
 	if code, _, hdr := e.post(t, fmt.Sprintf("/console/doctors/%d/schedule", doctors[0].ID), url.Values{"csrf": {csrf}, "plan": {"월 0900-1200"},
-		"slot_minutes": {"15"}, "capacity": {"1"}, "horizon_days": {"30"}, "min_notice_minutes": {"30"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+		"slot_minutes": {"15"}, "capacity": {"1"}, "horizon_days": {"30"}, "min_notice_minutes": {"30"}}); code != http.StatusSeeOther || errBanner(t, e, hdr) == "" {
 		t.Errorf("reception schedule edit = %d %v", code, hdr.Get("Location"))
 	}
 	// The JSON API lists the day with the same rows.
@@ -136,7 +136,7 @@ func TestConsole(t *testing.T) {
 	csrf = loginAs(t, e, "other")
 	_, body, _ = e.get(t, "/console?date=2026-11-25")
 	mustNotContain(t, body, "최환자")
-	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}, "reason": {"x"}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "err=") {
+	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/cancel", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}, "reason": {"x"}}); code != http.StatusSeeOther || errBanner(t, e, hdr) == "" {
 		t.Errorf("cross-institution cancel = %d %v", code, hdr.Get("Location"))
 	}
 	if got, _ := e.store.FindReservationByID(ctx, res.ID); got.Status != heydoctor.StatusAttended {
@@ -146,7 +146,7 @@ func TestConsole(t *testing.T) {
 		t.Errorf("another institution's room page = %d", code)
 	}
 	// An admin may add a closure, and the directory shows it at once.
-	if code, _, hdr := e.post(t, "/console/closures", url.Values{"csrf": {csrf}, "date": {"2026-11-27"}, "note": {"학회"}}); code != http.StatusSeeOther || strings.Contains(hdr.Get("Location"), "err=") {
+	if code, _, hdr := e.post(t, "/console/closures", url.Values{"csrf": {csrf}, "date": {"2026-11-27"}, "note": {"학회"}}); code != http.StatusSeeOther || errBanner(t, e, hdr) != "" {
 		t.Errorf("closure = %d %v", code, hdr.Get("Location"))
 	}
 	if cl := e.dir.Closures(theirs.ID); len(cl) != 1 {
