@@ -184,7 +184,8 @@ func (e *Engine) redFlags(present map[string]bool, words map[string][]string, f 
 // holds evaluates one rule item and returns a word explaining a predicate.
 func (e *Engine) holds(item string, present map[string]bool, f facts, feverish bool) (string, bool) {
 	if id, ok := strings.CutPrefix(item, "!"); ok {
-		return "", !present[id]
+		_, held := e.holds(id, present, f, feverish)
+		return "", !held
 	}
 	switch item {
 	case "@infant3m":
@@ -215,12 +216,18 @@ func (e *Engine) holds(item string, present map[string]bool, f facts, feverish b
 		return "혈압 180 이상", f.bp >= 180
 	case "@sudden":
 		return "갑자기 시작", f.sudden
+	case "@chronic":
+		return "오래된 증상", f.days >= 14
 	case "@spo2":
 		return "산소포화도 저하", f.spo2 > 0 && f.spo2 <= 92
 	case "@hypotension":
 		return "혈압 저하", f.bpSys > 0 && f.bpSys <= 90
 	case "@bp220":
 		return "혈압 220 이상", f.bp >= 220
+	case "@spo2er":
+		return "산소포화도 94% 이하", f.spo2 > 0 && f.spo2 <= 94
+	case "@lowtemp":
+		return "낮은 체온", f.lowTemp > 0 && f.lowTemp <= 35.5
 	case "@pain8":
 		return "통증 점수 8 이상", f.pain >= 8
 	}

@@ -54,12 +54,33 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 	if start < len(s) {
 		out = append(out, clause{start: start, end: len(s)})
 	}
+	// History runs on through the rest of its sentence ("2년 전 지하철에서 숨이 안
+	// 쉬어져서 응급실에 갔는데") until a clause speaks of now; a clause saying it is over
+	// ("지금은 괜찮아요", "금방 깨어났고") makes every clause before it history.
+	carry := false
 	for k := range out {
 		cl := &out[k]
 		text := s[cl.start:cl.end]
 		_, cl.worry = containsAny(text, e.lex.worry)
 		_, cl.past = containsAny(text, e.lex.past)
 		cl.who = e.clauseWho(text)
+		_, now := containsAny(text, e.lex.now)
+		switch {
+		case cl.past:
+			carry = true
+		case now:
+			carry = false
+		case carry:
+			cl.past = true
+		}
+		if _, ok := containsAny(text, e.lex.resolved); ok {
+			for j := 0; j <= k; j++ {
+				out[j].past = true
+			}
+		}
+		if isPunct(s[cl.end-1]) {
+			carry = false
+		}
 	}
 	return out, bound
 }

@@ -299,7 +299,8 @@ type facts struct {
 	pulse, sugar, bp float64
 	bpSys            float64 // the first number after 혈압 ("혈압 80/50" → 80)
 	spo2             float64 // 산소포화도 in %
-	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8")
+	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8", "8/10")
+	lowTemp          float64 // the lowest body temperature under 36도
 }
 
 // vitalKeys name the vital sign a number after them measures.
@@ -308,7 +309,7 @@ var vitalKeys = []struct {
 	kind string
 }{
 	{"맥박", "pulse"}, {"심박", "pulse"}, {"맥이", "pulse"}, {"혈당", "sugar"}, {"당수치", "sugar"}, {"혈압", "bp"},
-	{"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
+	{"빈맥", "pulse"}, {"고혈당", "sugar"}, {"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
 	{"통증점수", "pain"}, {"통증은", "pain"}, {"nrs", "pain"}, {"vas", "pain"}, {"점만점에", "pain"},
 }
 
@@ -377,8 +378,20 @@ func (e *Engine) readFacts(c compacted) facts {
 			f.patient.Infant, f.patient.Child = true, true
 			continue
 		}
+		if strings.HasPrefix(rest, "/10") && n.value <= 10 {
+			f.pain = max(f.pain, n.value)
+		}
+		if (strings.HasPrefix(rest, "도") || strings.HasPrefix(rest, "c")) && n.value >= 30 && n.value < 36 && strings.Contains(before+rest[:min(len(rest), 4)], "체온") || strings.HasPrefix(rest, "도") && n.value >= 30 && n.value < 36 && strings.Contains(s[max(0, n.start-9):n.start], "체온") {
+			if f.lowTemp == 0 || n.value < f.lowTemp {
+				f.lowTemp = n.value
+			}
+		}
+		if strings.HasPrefix(rest, "주") && !strings.HasPrefix(rest, "주차") && strings.Contains(before, "생후") && n.value <= 60 {
+			f.patient.AgeDays = int(n.value) * 7
+			f.patient.Infant, f.patient.Child = true, true
+		}
 		switch {
-		case (strings.HasPrefix(rest, "도") || strings.HasPrefix(rest, "c")) && n.value >= 34 && n.value <= 43:
+		case (strings.HasPrefix(rest, "도") || strings.HasPrefix(rest, "c")) && n.value >= 36 && n.value <= 43:
 			if n.value > f.temp {
 				f.temp, f.tempWord = n.value, c.words(n.start, n.end+1)
 			}

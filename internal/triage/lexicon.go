@@ -65,6 +65,7 @@ type lexicon struct {
 	notWho                                       []string
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
+	now, resolved                                []string
 	subject                                      []whoWord
 	childKeepSym                                 []string
 	exact                                        map[string]Intent
@@ -184,6 +185,10 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			}
 		case "josa", "eomi":
 			lx.suffixes = append(lx.suffixes, value)
+		case "now":
+			lx.now = append(lx.now, value)
+		case "resolved":
+			lx.resolved = append(lx.resolved, value)
 		case "ask":
 			lx.ask = append(lx.ask, value)
 		case "worry":
@@ -379,7 +384,7 @@ var predicates = map[string]bool{
 	"@infant3m": true, "@infant": true, "@child": true, "@pregnant": true, "@elderly": true,
 	"@pulse": true, "@sugar": true, "@bp": true,
 	"@fever38": true, "@temp39": true, "@temp40": true, "@severe": true, "@extreme": true, "@sudden": true,
-	"@spo2": true, "@hypotension": true, "@bp220": true, "@pain8": true,
+	"@chronic": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp220": true, "@pain8": true,
 }
 
 // loadRules reads redflags.tsv: ID, LEVEL (emergency_119, emergency_er or crisis), NAME,
@@ -409,7 +414,7 @@ func loadRules(fsys fs.FS, symptoms []symptom) ([]rule, error) {
 			items := splitList(term, "|")
 			for _, it := range items {
 				if id, ok := strings.CutPrefix(it, "!"); ok {
-					if len(items) != 1 || !known[id] {
+					if len(items) != 1 || !known[id] && !predicates[id] {
 						return fmt.Errorf("rule %s: %q: a !symptom term stands alone and names a known symptom", r.ID, term)
 					}
 					continue
