@@ -23,7 +23,9 @@ var operations = []publicdata.Operation{publicdata.OpNMCHospitals, publicdata.Op
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import", "import [flags] FILE|URL|OPERATION...\n\n"+
 		"Imports public hospital, pharmacy and holiday data. Each FILE or URL is one input in any\n"+
-		"supported format (detected from the content unless --format is given). An OPERATION\n"+
+		"supported format (detected from the content unless --format is given). A FILE may be\n"+
+		"HIRA's bulk release as downloaded (\"전국 병의원 및 약국 현황 2026.3.zip\"): its tables are\n"+
+		"imported together in one transaction, or not at all. An OPERATION\n"+
 		"("+joinOps()+") downloads from data.go.kr with --service-key.\n"+
 		"Formats: "+strings.Join(publicdata.Formats(), ", "))
 	cfg, validate := bindConfig(fs, env.getenv)
@@ -54,6 +56,13 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 
 	var failed []string
 	for _, src := range fs.Args() {
+		if *format == "" && isReleaseFile(src) {
+			if err := importRelease(ctx, env, store, src); err != nil {
+				fmt.Fprintf(env.stderr, "%s: %v\n", src, err)
+				failed = append(failed, src)
+			}
+			continue
+		}
 		res, err := readInput(ctx, env, src, *format, *key, *year, *resume)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "%s: %v\n", src, err)
@@ -73,6 +82,76 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("%d of %d inputs failed: %s", len(failed), fs.NArg(), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// isReleaseFile reports whether src is a local ZIP archive that is not a single workbook.
+func isReleaseFile(src string) bool {
+	f, err := os.Open(src)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	if _, err := io.ReadFull(f, magic); err != nil || string(magic) != "PK\x03\x04" {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	// A truncated release has no central directory; ReadRelease says so.
+	return publicdata.IsRelease(f, st.Size()) || !strings.HasSuffix(strings.ToLower(src), ".xlsx")
+}
+
+// importRelease imports the tables of a HIRA bulk release in one transaction and prints
+// a summary per table.
+func importRelease(ctx context.Context, env *environment, store *sqlstore.Store, src string) error {
+	bar := progressBar(env, "read")
+	var progress publicdata.ReleaseProgress
+	if bar != nil {
+		progress = func(member string, rows, done, total int) {
+			bar(done, total)
+			fmt.Fprintf(env.stderr, " %s: %d", member, rows)
+		}
+	}
+	rel, err := publicdata.OpenRelease(src, progress)
+	if bar != nil {
+		fmt.Fprintln(env.stderr)
+	}
+	if err != nil {
+		return fmt.Errorf("nothing imported: %w", err)
+	}
+	var batches []sqlstore.ImportBatch
+	for _, m := range rel.Members {
+		batches = append(batches, sqlstore.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
+			Institutions: m.Institutions, Read: m.Read, Rejected: len(m.Rejected)})
+	}
+	if bar != nil {
+		fmt.Fprintf(env.stderr, "writing %d records in one transaction…\n", countRecords(batches))
+	}
+	stats, err := store.ApplyImports(ctx, batches...)
+	if err != nil {
+		return fmt.Errorf("import failed, nothing changed: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "%s: HIRA bulk release, %d tables imported\n", src, len(rel.Members))
+	for i, m := range rel.Members {
+		printSummary(env.stdout, "  "+m.Name, m.Result, stats[i])
+	}
+	for _, name := range rel.Missing {
+		fmt.Fprintf(env.stdout, "  missing %s: not in this release, the other tables were imported\n", name)
+	}
+	for _, name := range rel.Skipped {
+		fmt.Fprintf(env.stdout, "  skipped %s: not used\n", name)
+	}
+	return nil
+}
+
+func countRecords(batches []sqlstore.ImportBatch) int {
+	n := 0
+	for _, b := range batches {
+		n += len(b.Institutions)
+	}
+	return n
 }
 
 func joinOps() string {
@@ -151,11 +230,19 @@ func printSummary(w io.Writer, src string, res *publicdata.Result, st sqlstore.I
 	if st.Holidays > 0 {
 		fmt.Fprintf(w, ", holidays %d", st.Holidays)
 	}
+	if st.Joined > 0 {
+		fmt.Fprintf(w, ", joined to another source's institution %d", st.Joined)
+	}
 	if st.Orphans > 0 {
-		fmt.Fprintf(w, ", departments for unknown institutions %d", st.Orphans)
+		fmt.Fprintf(w, ", rows for unknown institutions %d", st.Orphans)
 	}
 	fmt.Fprintln(w)
-	for _, rj := range res.Rejected {
+	const shown = 100
+	for i, rj := range res.Rejected {
+		if i == shown {
+			fmt.Fprintf(w, "  … and %d more rejected\n", len(res.Rejected)-shown)
+			break
+		}
 		fmt.Fprintf(w, "  rejected %s: %s\n", rj.Position, rj.Reason)
 	}
 }
