@@ -42,6 +42,8 @@ type Booking interface {
 type Directory interface {
 	Search(q directory.Query) []directory.Result
 	Places(q string, limit int) []directory.Place
+	ResolvePlace(q string, limit int) (directory.Place, []directory.Place, bool)
+	Widen(q directory.Query, radiiM ...float64) ([]directory.Result, float64)
 	Get(id int64) (*heydoctor.Institution, bool)
 }
 
@@ -340,6 +342,11 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 		r.Choices = append(r.Choices, restartChoice)
 		return r, nil
 	case triage.IntentUnknown:
+		// A place name typed after the question has scrolled away (강남구) is still a place.
+		if place, _, ok := e.dir.ResolvePlace(text, 5); ok && place.Kind == "area" && st.Department != "" {
+			st.Lat, st.Lng, st.Place = place.Lat, place.Lng, place.Name
+			return e.near(ctx, st)
+		}
 		return Reply{Texts: []string{"죄송해요, 잘 이해하지 못했어요. 어디가 어떻게 아픈지 적어 주시겠어요?\n예: \"허리를 삐끗했는데 다리가 저려요\", \"감기란?\""}, Choices: []Choice{{Label: "도움말", Value: "help"}, restartChoice}}, nil
 	}
 	if res.Level.IsEmergency() {
@@ -390,14 +397,40 @@ func (e *Engine) emergency(ctx context.Context, st *state, res triage.Result) Re
 		r.Choices = []Choice{restartChoice}
 		return r
 	}
-	r.Cards = []Card{{Title: "119에 전화하기", Description: "구급대가 가장 빠르게 도와줄 수 있어요.", Buttons: []Button{{Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}}
+	r.Cards = []Card{call119}
 	if st.hasLocation() {
-		r.Cards = append(r.Cards, e.institutionCards(ctx, st, e.dir.Search(directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 20000, EROnly: true, Limit: 5}}))...)
+		results, radius := e.nearestER(st)
+		r.Texts = append(r.Texts, erIntro(st, results, radius))
+		r.Cards = append(r.Cards, e.institutionCards(ctx, st, results)...)
 	} else {
+		// Typing a place name now (강남구) must find ERs, not fall into symptom analysis.
+		st.Step = stepLocation
+		r.Texts = append(r.Texts, "가까운 응급실을 찾으려면 위치를 보내 주시거나 동네나 구 이름을 적어 주세요. (예: 정왕동, 강남구)")
 		r.Choices = append(r.Choices, Choice{Label: "근처 응급실 찾기", Value: "er"})
 	}
 	r.Choices = append(r.Choices, restartChoice)
 	return r
+}
+
+// call119 comes first in every emergency-room answer.
+var call119 = Card{Title: "119에 전화하기", Description: "구급대가 가장 빠르게 도와줄 수 있어요. 응급실로 가는 중에도 119가 안내해 줘요.",
+	Buttons: []Button{{Label: "119 전화", Kind: ButtonPhone, Value: "119"}}}
+
+// nearestER widens the search step by step up to 50 km so that it never ends empty
+// where there is an ER at all.
+func (e *Engine) nearestER(st *state) ([]directory.Result, float64) {
+	return e.dir.Widen(directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, EROnly: true, Limit: 5}}, directory.ERRadiiM...)
+}
+
+func erIntro(st *state, results []directory.Result, radius float64) string {
+	place := st.Place
+	if place == "" {
+		place = "현재 위치"
+	}
+	if len(results) == 0 {
+		return fmt.Sprintf("%s에서 %.0fkm 안에 응급실 정보가 없어요. 지금 바로 119에 전화해 가까운 응급실 안내를 받으세요.", place, radius/1000)
+	}
+	return fmt.Sprintf("%s에서 가까운 응급실이에요 (%.0fkm 안). 출발 전에 전화로 진료 가능한지 확인하세요.", place, radius/1000)
 }
 
 // near shows open places of the chosen department around the user, asking where first.
@@ -407,11 +440,15 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 		return Reply{Texts: []string{"어디 근처에서 찾을까요? 동네나 역, 구 이름을 적어 주세요. (예: 정왕동, 강남구, 시흥시)"}, Choices: []Choice{restartChoice}}, nil
 	}
 	st.Step = ""
+	if st.Department == "er" {
+		results, radius := e.nearestER(st)
+		r := Reply{Texts: []string{erIntro(st, results, radius)}, Cards: append([]Card{call119}, e.institutionCards(ctx, st, results)...)}
+		r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
+		return r, nil
+	}
 	q := directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 5000, Limit: 5}}
 	label := "병원"
-	if st.Department == "er" {
-		q.EROnly, q.RadiusM, label = true, 20000, "응급실"
-	} else if st.Department != "" {
+	if st.Department != "" {
 		q.Departments = []string{st.Department}
 		if d, ok := heydoctor.LookupDepartment(st.Department); ok {
 			label = d.Name
@@ -485,16 +522,16 @@ func kstTime(t time.Time) string {
 
 // findPlace turns a typed place name into a location, offering candidates when several match.
 func (e *Engine) findPlace(ctx context.Context, st *state, text string) (Reply, error) {
-	places := e.dir.Places(text, 5)
+	place, places, ok := e.dir.ResolvePlace(text, 5)
 	if len(places) == 0 {
 		return Reply{Texts: []string{fmt.Sprintf("'%s'(을)를 찾지 못했어요. 동이나 구 이름으로 다시 적어 주세요. (예: 정왕동, 강남구)", truncate(text, 20))}, Choices: []Choice{restartChoice}}, nil
 	}
-	if len(places) == 1 || fold(places[0].Name) == fold(text) {
-		st.Lat, st.Lng, st.Place = places[0].Lat, places[0].Lng, places[0].Name
+	if ok {
+		st.Lat, st.Lng, st.Place = place.Lat, place.Lng, place.Name
 		return e.near(ctx, st)
 	}
 	st.Questions = nil
-	r := Reply{Texts: []string{"어느 곳인가요?"}}
+	r := Reply{Texts: []string{fmt.Sprintf("'%s'(이)라는 곳이 여러 군데 있어요. 어느 곳인가요?", truncate(text, 20))}}
 	for i, p := range places {
 		st.Questions = append(st.Questions, fmt.Sprintf("%s|%f|%f", p.Name, p.Lat, p.Lng))
 		r.Choices = append(r.Choices, Choice{Label: truncate(p.Name, 14), Value: "place:" + strconv.Itoa(i)})

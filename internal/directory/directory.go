@@ -1,15 +1,20 @@
 // Package directory answers "which places of this department are open near here?": it
-// keeps an in-memory nearby index of every institution with its compiled opening hours,
-// reloads it when the database's directory version moves (imports, staff edits, other
-// replicas), and evaluates open/closed/unknown in Korean time with public holidays and
-// per-day closures.
+// keeps a slim in-memory entry per operating institution (what a result list shows, the
+// compiled weekly hours and the search filters; about 200 bytes each, so the whole
+// country fits in a few tens of megabytes), follows the database's directory version
+// (imports, staff edits, other replicas) and evaluates open/closed/unknown in Korean time
+// with public holidays and per-day closures. Detail pages read the full record from the
+// store.
+//
+// A staff edit of one institution moves the version by one and names the institution in
+// the store's change log; Refresh then re-reads only that institution. Anything else (an
+// import, a gap in the log) reloads everything.
 package directory
 
 import (
 	"context"
 	"log/slog"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,21 +28,139 @@ import (
 
 // Store is what the directory reads.
 type Store interface {
-	AllInstitutions(ctx context.Context, fn func(*heydoctor.Institution) error) error
+	// ScanDirectory calls fn for every operating institution with coordinates, with the
+	// fields a result list needs. fn must copy what it keeps: the value is reused.
+	ScanDirectory(ctx context.Context, fn func(*heydoctor.Institution) error) error
 	DirectoryVersion(ctx context.Context) (int64, error)
+	// DirectoryChanges lists the institutions changed by the versions after `after`, up to
+	// current. complete is false when some of those versions changed more than one
+	// institution (an import) or are no longer logged.
+	DirectoryChanges(ctx context.Context, after int64) (current int64, ids []int64, complete bool, err error)
+	FindInstitutionByID(ctx context.Context, id int64) (*heydoctor.Institution, error)
 	ListHolidays(ctx context.Context) ([]heydoctor.PublicHoliday, error)
 	ListClosures(ctx context.Context, institutionID int64, from heydoctor.Date) ([]heydoctor.Closure, error)
+}
+
+// entry is one searchable institution, slim: its full record stays in the store.
+type entry struct {
+	id               int64
+	lat, lng         float64
+	text             string // name, address and phone, one allocation
+	nameEnd, addrEnd uint16
+	kind             heydoctor.InstitutionKind // interned, as are the strings below
+	typeCode         string
+	typeName         string
+	depts            string // comma list of D-codes
+	week             hours.Week
+	er               bool
+	onboarded        bool
+	demo             bool
+	residential      bool
+}
+
+func (e *entry) name() string    { return e.text[:e.nameEnd] }
+func (e *entry) address() string { return e.text[e.nameEnd:e.addrEnd] }
+func (e *entry) phone() string   { return e.text[e.addrEnd:] }
+
+// newEntry keeps what a list shows from in. It reports false for institutions that
+// cannot be searched (closed, suspended, without coordinates).
+func newEntry(in *heydoctor.Institution) (entry, bool) {
+	if in.Status != "" && in.Status != heydoctor.StatusOperating {
+		return entry{}, false
+	}
+	if !in.HasLocation() || !(in.Lat >= -90 && in.Lat <= 90 && in.Lng >= -180 && in.Lng <= 180) {
+		return entry{}, false
+	}
+	name, addr, phone := clip(in.Name), clip(in.Address), clip(in.Phone)
+	e := entry{
+		id: in.ID, lat: in.Lat, lng: in.Lng,
+		text:    name + addr + phone,
+		nameEnd: uint16(len(name)), addrEnd: uint16(len(name) + len(addr)),
+		kind:        heydoctor.InstitutionKind(intern(string(in.Kind))),
+		typeCode:    intern(in.TypeCode),
+		typeName:    intern(in.TypeName),
+		depts:       intern(strings.Join(in.Departments, ",")),
+		er:          in.ER,
+		onboarded:   in.Onboarded,
+		demo:        in.Demo,
+		residential: Residential(in.TypeName),
+	}
+	if in.Hours.Known() {
+		e.week = hours.Compile(in.Hours)
+	}
+	return e, true
+}
+
+// clip bounds a display string so that its offsets fit in 16 bits.
+func clip(s string) string {
+	const limit = 1 << 13
+	if len(s) <= limit {
+		return s
+	}
+	return strings.ToValidUTF8(s[:limit], "")
+}
+
+func intern(s string) string { return unique.Make(s).Value() }
+
+// Residential reports whether a 종별 name is long-term or psychiatric inpatient care
+// (요양병원, 정신병원), which a search lists only when asked for by type or when nothing
+// else is near.
+func Residential(typeName string) bool {
+	return strings.Contains(typeName, "요양병원") || strings.Contains(typeName, "정신병원")
+}
+
+func (e *entry) item() nearby.Item {
+	it := nearby.Item{ID: e.id, Lat: e.lat, Lng: e.lng, Kind: e.kind, TypeCode: e.typeCode, ER: e.er, Residential: e.residential}
+	if e.depts != "" {
+		it.Departments = strings.Split(e.depts, ",")
+	}
+	return it
+}
+
+// institution materialises the slim entry; fields a list does not show are left empty.
+func (e *entry) institution() *heydoctor.Institution {
+	in := &heydoctor.Institution{ID: e.id, Kind: e.kind, TypeCode: e.typeCode, TypeName: e.typeName,
+		Name: e.name(), Address: e.address(), Phone: e.phone(), Lat: e.lat, Lng: e.lng,
+		ER: e.er, Onboarded: e.onboarded, Demo: e.demo, Status: heydoctor.StatusOperating}
+	if e.depts != "" {
+		in.Departments = strings.Split(e.depts, ",")
+	}
+	return in
+}
+
+// base is the part of a snapshot rebuilt only by a full load or a compaction.
+type base struct {
+	entries []entry // by nearby Ref
+	index   *nearby.Index
+	places  []place
 }
 
 // snapshot is one consistent view of the directory; readers never see a half-built one.
 type snapshot struct {
 	version  int64
-	index    *nearby.Index
-	weeks    map[int64]hours.Week
+	base     *base
+	over     map[int32]*entry // entries changed since the base was built, by Ref
 	closures map[int64][]heydoctor.Closure
-	places   []place
-	loadedAt time.Time
 }
+
+func (s *snapshot) entry(ref int32) *entry {
+	if e, ok := s.over[ref]; ok {
+		return e
+	}
+	return &s.base.entries[ref]
+}
+
+func (s *snapshot) byID(id int64) (*entry, bool) {
+	ref, ok := s.base.index.Get(id)
+	if !ok {
+		return nil, false
+	}
+	return s.entry(ref), true
+}
+
+// maxOverlay is how many changed entries a snapshot carries before they are folded into
+// a new base (an in-memory rebuild of tens of milliseconds, no database read).
+const maxOverlay = 512
 
 // Directory is safe for concurrent use.
 type Directory struct {
@@ -52,33 +175,47 @@ type Directory struct {
 // New makes a directory; call Refresh before serving.
 func New(store Store, cal *hours.Calendar, log *slog.Logger, now func() time.Time) *Directory {
 	d := &Directory{store: store, cal: cal, log: log, now: now}
-	d.snap.Store(&snapshot{version: -1, index: nearby.New(nil), weeks: map[int64]hours.Week{}, closures: map[int64][]heydoctor.Closure{}})
+	d.snap.Store(&snapshot{version: -1, base: &base{index: nearby.New(nil)}, closures: map[int64][]heydoctor.Closure{}})
 	return d
 }
 
 // Calendar returns the holiday calendar in use.
 func (d *Directory) Calendar() *hours.Calendar { return d.cal }
 
-// Refresh reloads everything when the database's directory version differs from the
-// loaded one. Several replicas sharing one MySQL each notice a change within one poll.
+// Refresh brings the directory to the database's directory version: the changed
+// institutions only when the change log covers every version since the loaded one,
+// everything otherwise. Several replicas sharing one MySQL each notice a change within
+// one poll.
 func (d *Directory) Refresh(ctx context.Context) error {
 	d.loadMu.Lock()
 	defer d.loadMu.Unlock()
+	cur := d.snap.Load()
+	if cur.version >= 0 {
+		v, ids, complete, err := d.store.DirectoryChanges(ctx, cur.version)
+		if err != nil {
+			return err
+		}
+		if v == cur.version {
+			return nil
+		}
+		if complete && v > cur.version {
+			return d.update(ctx, cur, v, ids)
+		}
+	}
+	return d.load(ctx)
+}
+
+// load reads the whole directory.
+func (d *Directory) load(ctx context.Context) error {
 	v, err := d.store.DirectoryVersion(ctx)
 	if err != nil {
 		return err
 	}
-	if cur := d.snap.Load(); cur.version == v {
-		return nil
-	}
 	start := time.Now()
-	var items []*heydoctor.Institution
-	weeks := make(map[int64]hours.Week)
-	err = d.store.AllInstitutions(ctx, func(in *heydoctor.Institution) error {
-		intern(in)
-		items = append(items, in)
-		if in.Hours.Known() {
-			weeks[in.ID] = hours.Compile(in.Hours)
+	var entries []entry
+	err = d.store.ScanDirectory(ctx, func(in *heydoctor.Institution) error {
+		if e, ok := newEntry(in); ok {
+			entries = append(entries, e)
 		}
 		return nil
 	})
@@ -94,7 +231,7 @@ func (d *Directory) Refresh(ctx context.Context) error {
 			d.log.Warn("imported holidays not usable", "err", err)
 		}
 	}
-	cl, err := d.store.ListClosures(ctx, 0, heydoctor.DateOf(d.now()).AddDays(-1))
+	cl, err := d.store.ListClosures(ctx, 0, d.closuresFrom())
 	if err != nil {
 		return err
 	}
@@ -102,27 +239,99 @@ func (d *Directory) Refresh(ctx context.Context) error {
 	for _, c := range cl {
 		closures[c.InstitutionID] = append(closures[c.InstitutionID], c)
 	}
-	s := &snapshot{version: v, index: nearby.New(items), weeks: weeks, closures: closures, places: buildPlaces(items), loadedAt: time.Now()}
+	s := &snapshot{version: v, base: newBase(entries), closures: closures}
 	d.snap.Store(s)
 	// A reload leaves the previous snapshot and the database pages as garbage: hand that
 	// memory back now rather than carry twice the directory until the next GC cycle.
 	debug.FreeOSMemory()
-	d.log.Info("directory loaded", "institutions", s.index.Len(), "version", v, "took_ms", time.Since(start).Milliseconds())
+	d.log.Info("directory loaded", "institutions", s.base.index.Len(), "version", v, "took_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
-// intern shares the strings that repeat across 100,000 institutions (HHMM values,
-// department codes, 종별 names), which roughly halves the directory's memory.
-func intern(in *heydoctor.Institution) {
-	in.TypeCode = unique.Make(in.TypeCode).Value()
-	in.TypeName = unique.Make(in.TypeName).Value()
-	in.Source = unique.Make(in.Source).Value()
-	for i, d := range in.Departments {
-		in.Departments[i] = unique.Make(d).Value()
+func (d *Directory) closuresFrom() heydoctor.Date { return heydoctor.DateOf(d.now()).AddDays(-1) }
+
+func newBase(entries []entry) *base {
+	items := make([]nearby.Item, len(entries))
+	for k := range entries {
+		items[k] = entries[k].item()
 	}
-	for i, sp := range in.Hours.Day {
-		in.Hours.Day[i] = heydoctor.Span{Open: unique.Make(sp.Open).Value(), Close: unique.Make(sp.Close).Value()}
+	return &base{entries: entries, index: nearby.New(items), places: buildPlaces(entries)}
+}
+
+// update re-reads the institutions in ids and publishes a snapshot at version v.
+func (d *Directory) update(ctx context.Context, cur *snapshot, v int64, ids []int64) error {
+	start := time.Now()
+	next := &snapshot{version: v, base: cur.base, over: make(map[int32]*entry, len(cur.over)+len(ids)), closures: make(map[int64][]heydoctor.Closure, len(cur.closures))}
+	for ref, e := range cur.over {
+		next.over[ref] = e
 	}
+	for id, c := range cur.closures {
+		next.closures[id] = c
+	}
+	rebuild := false
+	var added []entry
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		in, err := d.store.FindInstitutionByID(ctx, id)
+		if heydoctor.KindOf(err) == heydoctor.NotFound {
+			in = &heydoctor.Institution{ID: id, Status: heydoctor.StatusClosed}
+		} else if err != nil {
+			return err
+		}
+		cl, err := d.store.ListClosures(ctx, id, d.closuresFrom())
+		if err != nil {
+			return err
+		}
+		if len(cl) > 0 {
+			next.closures[id] = cl
+		} else {
+			delete(next.closures, id)
+		}
+		e, ok := newEntry(in)
+		ref, had := cur.base.index.Get(id)
+		switch {
+		case !had && !ok:
+		case !had:
+			added = append(added, e)
+			rebuild = true
+		case !ok:
+			next.over[ref] = nil // removed at the next rebuild, below
+			rebuild = true
+		default:
+			old := cur.entry(ref)
+			next.over[ref] = &e
+			if !sameSearch(old, &e) {
+				rebuild = true
+			}
+		}
+	}
+	if rebuild || len(next.over) > maxOverlay {
+		entries := make([]entry, 0, len(cur.base.entries)+len(added))
+		for ref := range cur.base.entries {
+			e, changed := next.over[int32(ref)]
+			switch {
+			case !changed:
+				entries = append(entries, cur.base.entries[ref])
+			case e != nil:
+				entries = append(entries, *e)
+			}
+		}
+		next.base, next.over = newBase(append(entries, added...)), nil
+	}
+	d.snap.Store(next)
+	d.log.Info("directory updated", "institutions", len(seen), "version", v, "rebuilt", next.over == nil, "took_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// sameSearch reports whether two entries index and name the same way, so that a changed
+// entry can replace the old one without rebuilding the index and the place list.
+func sameSearch(a, b *entry) bool {
+	return a.lat == b.lat && a.lng == b.lng && a.kind == b.kind && a.typeCode == b.typeCode && a.depts == b.depts &&
+		a.er == b.er && a.residential == b.residential && a.name() == b.name() && a.address() == b.address()
 }
 
 // Run refreshes every interval until ctx is done.
@@ -142,20 +351,27 @@ func (d *Directory) Run(ctx context.Context, every time.Duration) {
 }
 
 // Len is the number of searchable institutions.
-func (d *Directory) Len() int { return d.snap.Load().index.Len() }
+func (d *Directory) Len() int { return d.snap.Load().base.index.Len() }
 
-// Status returns an institution's open status at t.
+// Status returns an institution's open status at t. Institutions not in the directory
+// (closed, without coordinates) are evaluated from their own hours.
 func (d *Directory) Status(in *heydoctor.Institution, t time.Time) hours.Status {
 	s := d.snap.Load()
-	return s.status(in.ID, t, d.cal)
+	if e, ok := s.byID(in.ID); ok && e != nil {
+		return s.status(e, t, d.cal)
+	}
+	if !in.Hours.Known() {
+		return hours.Status{}
+	}
+	return hours.Compile(in.Hours).At(t, d.cal, s.closures[in.ID])
 }
 
-func (s *snapshot) status(id int64, t time.Time, cal *hours.Calendar) hours.Status {
-	w, ok := s.weeks[id]
-	if !ok {
+func (s *snapshot) status(e *entry, t time.Time, cal *hours.Calendar) hours.Status {
+	cl := s.closures[e.id]
+	if !e.week.Known() && len(cl) == 0 {
 		return hours.Status{} // unknown: never shown as open
 	}
-	return w.At(t, cal, s.closures[id])
+	return e.week.At(t, cal, cl)
 }
 
 // Query is a nearby search with an optional open-at instant.
@@ -167,135 +383,82 @@ type Query struct {
 	At time.Time
 }
 
-// Result is one place found, with its status at the query instant.
+// Result is one place found, with its status at the query instant. Institution holds
+// what a list shows (no hours, notes or source ids: read the store for those).
 type Result struct {
 	Institution *heydoctor.Institution
 	DistanceM   float64
 	Status      hours.Status
 }
 
-// Search returns places nearest first.
+// Search returns places nearest first. Long-term and psychiatric care (see Residential)
+// is left out unless the query names type codes or nothing else matches. An ER search
+// without kinds looks at hospitals only: a clinic's "응급실 운영" flag is not an
+// emergency room for a patient with chest pain.
 func (d *Directory) Search(q Query) []Result {
 	s := d.snap.Load()
 	at := q.At
 	if at.IsZero() {
 		at = d.now()
 	}
+	if q.EROnly && len(q.Kinds) == 0 {
+		q.Kinds = []heydoctor.InstitutionKind{heydoctor.KindHospital}
+	}
 	if !q.OpenAt.IsZero() {
 		at = q.OpenAt
 		openAt, prev := q.OpenAt, q.Match
-		q.Query.Match = func(in *heydoctor.Institution) bool {
-			if prev != nil && !prev(in) {
+		q.Query.Match = func(ref int32) bool {
+			if prev != nil && !prev(ref) {
 				return false
 			}
-			return s.status(in.ID, openAt, d.cal).State == hours.Open
+			return s.status(s.entry(ref), openAt, d.cal).State == hours.Open
 		}
 	}
-	hits := s.index.Search(q.Query)
-	out := make([]Result, len(hits))
-	for i, h := range hits {
-		out[i] = Result{Institution: h.Institution, DistanceM: h.DistanceM, Status: s.status(h.Institution.ID, at, d.cal)}
+	var hits []nearby.Hit
+	if len(q.TypeCodes) == 0 && !q.NoResidential {
+		first := q.Query
+		first.NoResidential = true
+		hits = s.base.index.Search(first)
+	}
+	if len(hits) == 0 {
+		hits = s.base.index.Search(q.Query)
+	}
+	out := make([]Result, 0, len(hits))
+	for _, h := range hits {
+		e := s.entry(h.Ref)
+		out = append(out, Result{Institution: e.institution(), DistanceM: h.DistanceM, Status: s.status(e, at, d.cal)})
 	}
 	return out
 }
 
-// Get returns a searchable institution by id from memory.
-func (d *Directory) Get(id int64) (*heydoctor.Institution, bool) { return d.snap.Load().index.Get(id) }
+// Get returns a searchable institution by id from memory, as Search lists it.
+func (d *Directory) Get(id int64) (*heydoctor.Institution, bool) {
+	e, ok := d.snap.Load().byID(id)
+	if !ok || e == nil {
+		return nil, false
+	}
+	return e.institution(), true
+}
 
 // Closures returns an institution's upcoming closures.
 func (d *Directory) Closures(id int64) []heydoctor.Closure { return d.snap.Load().closures[id] }
 
-// Place is a named point people can pick instead of sharing their location.
-type Place struct {
-	Name  string  `json:"name"`
-	Kind  string  `json:"kind"` // area (시/구/동), institution
-	Lat   float64 `json:"lat"`
-	Lng   float64 `json:"lng"`
-	Count int     `json:"count,omitempty"` // institutions in an area
-}
+// Version is the directory version loaded.
+func (d *Directory) Version() int64 { return d.snap.Load().version }
 
-type place struct {
-	Place
-	key string
-}
+// ERRadiiM are the radii an emergency-room search widens through, so that "근처 응급실"
+// always ends with the nearest ones there are, up to nearby.MaxRadiusM.
+var ERRadiiM = []float64{5_000, 10_000, 20_000, 30_000, nearby.MaxRadiusM}
 
-// buildPlaces derives areas (the 시/군/구 and 동/읍/면 of addresses, each at the centre of
-// its institutions) and institution names from the data itself.
-func buildPlaces(items []*heydoctor.Institution) []place {
-	type acc struct {
-		lat, lng float64
-		n        int
-	}
-	areas := map[string]*acc{}
-	var out []place
-	for _, in := range items {
-		if !in.HasLocation() || in.Status == heydoctor.StatusClosed {
-			continue
-		}
-		out = append(out, place{Place: Place{Name: in.Name, Kind: "institution", Lat: in.Lat, Lng: in.Lng}, key: fold(in.Name)})
-		for _, a := range areaNames(in.Address) {
-			x := areas[a]
-			if x == nil {
-				x = &acc{}
-				areas[a] = x
-			}
-			x.lat += in.Lat
-			x.lng += in.Lng
-			x.n++
+// Widen runs q at each radius in turn and returns the first non-empty answer and the
+// radius that gave it (the last radius when nothing was found).
+func (d *Directory) Widen(q Query, radiiM ...float64) ([]Result, float64) {
+	var r float64
+	for _, r = range radiiM {
+		q.RadiusM = r
+		if res := d.Search(q); len(res) > 0 {
+			return res, r
 		}
 	}
-	for name, x := range areas {
-		out = append(out, place{Place: Place{Name: name, Kind: "area", Lat: x.lat / float64(x.n), Lng: x.lng / float64(x.n), Count: x.n}, key: fold(name)})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind == "area"
-		}
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// areaNames returns "시흥시", "시흥시 정왕동"-style names from an address such as
-// "경기도 시흥시 정왕동 123" or "서울특별시 강남구 남부순환로 2649, 베드로병원 (도곡동)".
-func areaNames(addr string) []string {
-	f := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(addr))
-	var city string
-	var names []string
-	for i, w := range f {
-		if i == 0 {
-			continue // 시도
-		}
-		switch {
-		case city == "" && (strings.HasSuffix(w, "시") || strings.HasSuffix(w, "군") || strings.HasSuffix(w, "구")):
-			city = w
-			names = append(names, w)
-		case city != "" && len([]rune(w)) >= 2 && (strings.HasSuffix(w, "동") || strings.HasSuffix(w, "읍") || strings.HasSuffix(w, "면") || strings.HasSuffix(w, "구")) && !strings.ContainsAny(w, "0123456789-"):
-			names = append(names, city+" "+w)
-		}
-	}
-	return names
-}
-
-func fold(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
-
-// Places finds up to limit places whose name contains q (spaces ignored), areas first.
-func (d *Directory) Places(q string, limit int) []Place {
-	k := fold(q)
-	if k == "" {
-		return nil
-	}
-	var out []Place
-	for _, p := range d.snap.Load().places {
-		if strings.Contains(p.key, k) {
-			out = append(out, p.Place)
-			if len(out) == limit {
-				break
-			}
-		}
-	}
-	return out
+	return nil, r
 }

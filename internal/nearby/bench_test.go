@@ -13,8 +13,8 @@ import (
 // benchData is 100,000 synthetic institutions (the national scale) with a precomputed
 // "open now" flag standing in for internal/hours.
 type benchData struct {
-	items  []*heydoctor.Institution
-	open   []bool // by ID
+	items  []Item
+	open   []bool // by Ref
 	ix     *Index
 	points [][2]float64
 }
@@ -30,7 +30,7 @@ var sharedBench = sync.OnceValue(func() *benchData {
 	// Query where people are: near random institutions, a few hundred metres off.
 	for range 4096 {
 		in := d.items[r.IntN(len(d.items))]
-		if !in.HasLocation() {
+		if in.Lat == 0 {
 			continue
 		}
 		d.points = append(d.points, [2]float64{in.Lat + r.NormFloat64()*0.003, in.Lng + r.NormFloat64()*0.003})
@@ -47,13 +47,13 @@ func benchQueries() []struct {
 		q    func(d *benchData) Query
 	}{
 		{"dept=D001+open", func(d *benchData) Query {
-			return Query{Departments: []string{"D001"}, Match: func(in *heydoctor.Institution) bool { return d.open[in.ID] }}
+			return Query{Departments: []string{"D001"}, Match: func(ref int32) bool { return d.open[ref] }}
 		}},
 		{"dept=D014+open", func(d *benchData) Query { // 비뇨의학과: rare, so rings grow
-			return Query{Departments: []string{"D014"}, RadiusM: 10_000, Match: func(in *heydoctor.Institution) bool { return d.open[in.ID] }}
+			return Query{Departments: []string{"D014"}, RadiusM: 10_000, Match: func(ref int32) bool { return d.open[ref] }}
 		}},
 		{"pharmacy+open", func(d *benchData) Query {
-			return Query{Kinds: []heydoctor.InstitutionKind{heydoctor.KindPharmacy}, Match: func(in *heydoctor.Institution) bool { return d.open[in.ID] }}
+			return Query{Kinds: []heydoctor.InstitutionKind{heydoctor.KindPharmacy}, Match: func(ref int32) bool { return d.open[ref] }}
 		}},
 		{"any", func(*benchData) Query { return Query{} }},
 	}
@@ -107,14 +107,5 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		New(d.items)
-	}
-}
-
-func BenchmarkWith(b *testing.B) {
-	d := sharedBench()
-	changed := []*heydoctor.Institution{d.items[10], d.items[20]}
-	b.ReportAllocs()
-	for b.Loop() {
-		d.ix.With(changed)
 	}
 }

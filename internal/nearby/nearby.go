@@ -8,14 +8,17 @@
 // Distances are great-circle (haversine) on a sphere of EarthRadiusM; against the WGS84
 // ellipsoid that is within about 0.5%, which is below what a patient can notice.
 //
-// The index knows nothing about opening hours: callers pass Query.Match, evaluated lazily
-// in distance order, for "open now" and other expensive checks.
+// The index knows nothing about opening hours or names: it holds only what it filters on
+// (a few dozen bytes per place) and refers to the caller's records by their position in
+// the slice it was built from. Callers pass Query.Match, evaluated lazily in distance
+// order, for "open now" and other expensive checks.
 package nearby
 
 import (
 	"math"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"heydoctor"
 )
@@ -57,19 +60,36 @@ type Query struct {
 	Kinds       []heydoctor.InstitutionKind
 	TypeCodes   []string
 	EROnly      bool
-	Limit       int // capped at MaxLimit; <= 0 means DefaultLimit
+	// NoResidential leaves out items marked Residential (long-term and psychiatric care).
+	NoResidential bool
+	Limit         int // capped at MaxLimit; <= 0 means DefaultLimit
 	// Match, if set, is called only on candidates that pass every other filter, nearest
-	// first, and no more often than needed to fill Limit. It must not modify the institution.
-	Match func(*heydoctor.Institution) bool
+	// first, and no more often than needed to fill Limit, with the candidate's Ref.
+	Match func(ref int32) bool
+}
+
+// Item is what the index needs to know about one place. Ref is the item's position in
+// the slice passed to New, which is how hits and Match name it.
+type Item struct {
+	ID          int64
+	Lat, Lng    float64 // WGS84 degrees
+	Kind        heydoctor.InstitutionKind
+	TypeCode    string
+	Departments []string
+	ER          bool
+	// Residential marks long-term and psychiatric care (요양병원, 정신병원), which a
+	// patient looking for a clinic wants only when asked for or when nothing else is near.
+	Residential bool
 }
 
 // Hit is one search result.
 type Hit struct {
-	Institution *heydoctor.Institution
-	DistanceM   float64
+	Ref       int32
+	ID        int64
+	DistanceM float64
 }
 
-// point is the hot per-institution data, kept apart from *Institution so the scan reads
+// point is the hot per-item data, kept apart from everything else so the scan reads
 // one compact array in cell order.
 type point struct {
 	lat, lng float64 // radians
@@ -77,17 +97,18 @@ type point struct {
 	depts    uint64
 	types    uint64
 	id       int64
+	ref      int32
 	kind     uint8
 	er       bool
+	resi     bool
 }
 
-// Index is an immutable spatial index over operating institutions with coordinates. It is
-// safe for concurrent use. The institutions are shared, not copied: callers must not modify
-// them after building; use With to publish changes.
+// Index is an immutable spatial index over items with coordinates. It is safe for
+// concurrent use and keeps no reference to the items it was built from.
 type Index struct {
 	pts   []point
-	inst  []*heydoctor.Institution // parallel to pts
-	byID  map[int64]int32
+	byID  map[int64]int32 // ID → Ref
+	slow  map[int32]*Item // items whose codes or kind share a bit with others, by Ref
 	g     grid
 	depts codeBits
 	types codeBits
@@ -123,63 +144,44 @@ func (c *codeBits) mask(code string) uint64 {
 type cand struct {
 	a   float64 // haversine term, monotonic in distance
 	id  int64
-	idx int32
+	ref int32
 }
 
 type scratch struct {
 	heap []cand
 }
 
-// usable reports whether in belongs in the index: operating (empty status counts as
-// operating, since most sources only list open places) with sane coordinates.
-func usable(in *heydoctor.Institution) bool {
-	if in == nil || !in.HasLocation() {
+// usable reports whether an item has sane coordinates (0,0 means unknown).
+func usable(it *Item) bool {
+	if it.Lat == 0 && it.Lng == 0 {
 		return false
 	}
-	if in.Status != "" && in.Status != heydoctor.StatusOperating {
-		return false
-	}
-	return in.Lat >= -90 && in.Lat <= 90 && in.Lng >= -180 && in.Lng <= 180 // false for NaN
+	return it.Lat >= -90 && it.Lat <= 90 && it.Lng >= -180 && it.Lng <= 180 // false for NaN
 }
 
-// New builds an index over items, skipping those without coordinates and those not
-// operating. When IDs repeat (and are non-zero), the last item wins.
-func New(items []*heydoctor.Institution) *Index {
-	keep := make([]*heydoctor.Institution, 0, len(items))
-	pos := make(map[int64]int, len(items))
-	for _, in := range items {
-		if in == nil {
+// New builds an index over items, skipping those without usable coordinates. When IDs
+// repeat (and are non-zero), the last item wins.
+func New(items []Item) *Index {
+	last := make(map[int64]int32, len(items))
+	for k := range items {
+		if id := items[k].ID; id != 0 {
+			last[id] = int32(k)
+		}
+	}
+	keep := make([]int32, 0, len(items))
+	for k := range items {
+		it := &items[k]
+		if !usable(it) || (it.ID != 0 && last[it.ID] != int32(k)) {
 			continue
 		}
-		if in.ID != 0 {
-			if i, ok := pos[in.ID]; ok {
-				keep[i] = in // a later duplicate replaces; an unusable one removes
-				continue
-			}
-			pos[in.ID] = len(keep)
-		}
-		keep = append(keep, in)
+		keep = append(keep, int32(k))
 	}
-	keep = slices.DeleteFunc(keep, func(in *heydoctor.Institution) bool { return !usable(in) })
-	return build(keep)
+	return build(items, keep)
 }
 
-// With returns a new index with changed upserted by ID; the receiver is unchanged. A changed
-// institution that is no longer operating or has lost its coordinates leaves the index. It
-// rebuilds from scratch, which takes tens of milliseconds for the whole country: fine for
-// staff edits, too slow for per-request use.
-func (ix *Index) With(changed []*heydoctor.Institution) *Index {
-	all := make([]*heydoctor.Institution, 0, ix.Len()+len(changed))
-	if ix != nil {
-		all = append(all, ix.inst...)
-	}
-	all = append(all, changed...)
-	return New(all)
-}
-
-func build(items []*heydoctor.Institution) *Index {
+func build(items []Item, keep []int32) *Index {
 	ix := &Index{
-		byID:  make(map[int64]int32, len(items)),
+		byID:  make(map[int64]int32, len(keep)),
 		depts: codeBits{bit: make(map[string]uint8)},
 		types: codeBits{bit: make(map[string]uint8)},
 		pool:  &sync.Pool{New: func() any { return &scratch{heap: make([]cand, 0, 256)} }},
@@ -187,43 +189,49 @@ func build(items []*heydoctor.Institution) *Index {
 	for _, d := range heydoctor.Departments() {
 		ix.depts.add(d.Code)
 	}
-	for _, in := range items {
-		for _, d := range in.Departments {
+	for _, k := range keep {
+		for _, d := range items[k].Departments {
 			ix.depts.add(d)
 		}
-		ix.types.add(in.TypeCode)
+		ix.types.add(items[k].TypeCode)
 	}
-	ix.g = newGrid(items)
+	ix.g = newGrid(items, keep)
 	g := &ix.g
 
 	// Counting sort by cell, stable so equal cells keep input order.
-	cells := make([]int32, len(items))
+	cells := make([]int32, len(keep))
 	counts := make([]int32, g.nLat*g.nLng+1)
-	for k, in := range items {
-		c := g.cellOf(in.Lat, in.Lng)
-		cells[k] = int32(c)
+	for n, k := range keep {
+		c := g.cellOf(items[k].Lat, items[k].Lng)
+		cells[n] = int32(c)
 		counts[c+1]++
 	}
 	for c := 1; c < len(counts); c++ {
 		counts[c] += counts[c-1]
 	}
 	g.start = slices.Clone(counts)
-	ix.pts = make([]point, len(items))
-	ix.inst = make([]*heydoctor.Institution, len(items))
-	for k, in := range items {
-		c := cells[k]
+	ix.pts = make([]point, len(keep))
+	for n, k := range keep {
+		it := &items[k]
+		c := cells[n]
 		at := counts[c]
 		counts[c]++
-		lat := in.Lat * deg2rad
-		p := point{lat: lat, lng: in.Lng * deg2rad, cos: math.Cos(lat), id: in.ID, er: in.ER,
-			kind: kindBit(in.Kind), types: ix.types.mask(in.TypeCode)}
-		for _, d := range in.Departments {
+		lat := it.Lat * deg2rad
+		p := point{lat: lat, lng: it.Lng * deg2rad, cos: math.Cos(lat), id: it.ID, ref: k, er: it.ER, resi: it.Residential,
+			kind: kindBit(it.Kind), types: ix.types.mask(it.TypeCode)}
+		for _, d := range it.Departments {
 			p.depts |= ix.depts.mask(d)
 		}
+		if p.kind == kindOther || p.types&(1<<overflowBit) != 0 || p.depts&(1<<overflowBit) != 0 {
+			if ix.slow == nil {
+				ix.slow = make(map[int32]*Item)
+			}
+			cp := *it
+			ix.slow[k] = &cp
+		}
 		ix.pts[at] = p
-		ix.inst[at] = in
-		if in.ID != 0 {
-			ix.byID[in.ID] = at
+		if it.ID != 0 {
+			ix.byID[it.ID] = k
 		}
 	}
 	return ix
@@ -241,12 +249,13 @@ func kindBit(k heydoctor.InstitutionKind) uint8 {
 	return kindOther
 }
 
-func newGrid(items []*heydoctor.Institution) grid {
-	if len(items) == 0 {
+func newGrid(items []Item, keep []int32) grid {
+	if len(keep) == 0 {
 		return grid{cellLat: baseCellDeg, cellLng: baseCellDeg, start: []int32{0}}
 	}
 	minLat, maxLat, minLng, maxLng := 90.0, -90.0, 180.0, -180.0
-	for _, in := range items {
+	for _, k := range keep {
+		in := &items[k]
 		minLat, maxLat = min(minLat, in.Lat), max(maxLat, in.Lat)
 		minLng, maxLng = min(minLng, in.Lng), max(maxLng, in.Lng)
 	}
@@ -279,16 +288,13 @@ func (ix *Index) Len() int {
 	return len(ix.pts)
 }
 
-// Get returns the indexed institution with this ID; closed or unlocated ones are not indexed.
-func (ix *Index) Get(id int64) (*heydoctor.Institution, bool) {
+// Get returns the Ref of the indexed item with this ID; unlocated ones are not indexed.
+func (ix *Index) Get(id int64) (int32, bool) {
 	if ix == nil || id == 0 {
-		return nil, false
+		return 0, false
 	}
 	k, ok := ix.byID[id]
-	if !ok {
-		return nil, false
-	}
-	return ix.inst[k], true
+	return k, ok
 }
 
 // Stats describes the index for logs and metrics.
@@ -299,7 +305,7 @@ type Stats struct {
 	MaxPerCell    int
 	CellLatDeg    float64
 	CellLngDeg    float64
-	// Bytes estimates the index's own memory, not counting the shared institutions.
+	// Bytes estimates the index's memory.
 	Bytes int64
 }
 
@@ -315,8 +321,8 @@ func (ix *Index) Stats() Stats {
 			s.MaxPerCell = max(s.MaxPerCell, n)
 		}
 	}
-	s.Bytes = int64(len(ix.pts))*56 + int64(len(ix.inst))*8 + int64(len(ix.g.start))*4 +
-		int64(len(ix.byID))*24 // map entries, roughly
+	s.Bytes = int64(len(ix.pts))*int64(unsafe.Sizeof(point{})) + int64(len(ix.g.start))*4 +
+		int64(len(ix.byID))*16 // map entries, roughly
 	return s
 }
 
@@ -324,7 +330,7 @@ func (ix *Index) Stats() Stats {
 type filter struct {
 	depts, types uint64
 	kinds        uint8
-	er           bool
+	er, noResi   bool
 	slowDepts    []string // query codes that share the overflow bit
 	slowTypes    []string
 	slowKinds    []heydoctor.InstitutionKind
@@ -332,7 +338,7 @@ type filter struct {
 
 // compile turns q's filters into masks.
 func (ix *Index) compile(q *Query) (f filter) {
-	f.er = q.EROnly
+	f.er, f.noResi = q.EROnly, q.NoResidential
 	for _, d := range q.Departments {
 		m := ix.depts.mask(d)
 		f.depts |= m
@@ -357,26 +363,26 @@ func (ix *Index) compile(q *Query) (f filter) {
 	return f
 }
 
-// pass applies the cheap filters to point p (index k).
-func (ix *Index) pass(f *filter, p *point, k int32) bool {
-	if f.er && !p.er {
+// pass applies the cheap filters to point p.
+func (ix *Index) pass(f *filter, p *point) bool {
+	if (f.er && !p.er) || (f.noResi && p.resi) {
 		return false
 	}
 	if f.kinds != 0 {
 		m := p.kind & f.kinds
-		if m == 0 || (m == kindOther && !slices.Contains(f.slowKinds, ix.inst[k].Kind)) {
+		if m == 0 || (m == kindOther && !slices.Contains(f.slowKinds, ix.slow[p.ref].Kind)) {
 			return false
 		}
 	}
 	if f.depts != 0 {
 		m := p.depts & f.depts
-		if m == 0 || (m == 1<<overflowBit && !containsAny(ix.inst[k].Departments, f.slowDepts)) {
+		if m == 0 || (m == 1<<overflowBit && !containsAny(ix.slow[p.ref].Departments, f.slowDepts)) {
 			return false
 		}
 	}
 	if f.types != 0 {
 		m := p.types & f.types
-		if m == 0 || (m == 1<<overflowBit && !slices.Contains(f.slowTypes, ix.inst[k].TypeCode)) {
+		if m == 0 || (m == 1<<overflowBit && !slices.Contains(f.slowTypes, ix.slow[p.ref].TypeCode)) {
 			return false
 		}
 	}
@@ -444,14 +450,14 @@ func (ix *Index) Search(q Query) []Hit {
 	scan := func(from, to int32) {
 		for k := from; k < to; k++ {
 			p := &ix.pts[k]
-			if !ix.pass(&f, p, k) {
+			if !ix.pass(&f, p) {
 				continue
 			}
 			a := hav(lat, cosq, lng, p.lat, p.cos, p.lng)
 			if a > radiusA {
 				continue
 			}
-			h = heapPush(h, cand{a: a, id: p.id, idx: k})
+			h = heapPush(h, cand{a: a, id: p.id, ref: p.ref})
 		}
 	}
 	scanRow := func(i, j1, j2 int) {
@@ -478,14 +484,13 @@ func (ix *Index) Search(q Query) []Hit {
 		for len(h) > 0 && h[0].a < bound {
 			var c cand
 			h, c = heapPop(h)
-			in := ix.inst[c.idx]
-			if q.Match != nil && !q.Match(in) {
+			if q.Match != nil && !q.Match(c.ref) {
 				continue
 			}
 			if hits == nil {
 				hits = make([]Hit, 0, limit)
 			}
-			hits = append(hits, Hit{Institution: in, DistanceM: metres(c.a)})
+			hits = append(hits, Hit{Ref: c.ref, ID: c.id, DistanceM: metres(c.a)})
 			if len(hits) == limit {
 				return true
 			}

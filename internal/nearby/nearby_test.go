@@ -24,21 +24,22 @@ type result struct {
 func results(hits []Hit) []result {
 	var out []result
 	for _, h := range hits {
-		out = append(out, result{h.Institution.ID, h.DistanceM})
+		out = append(out, result{h.ID, h.DistanceM})
 	}
 	return out
 }
 
 // cand is a brute-force candidate.
 type bfCand struct {
-	in *heydoctor.Institution
-	a  float64
+	ref int32
+	in  *Item
+	a   float64
 }
 
 // candidates returns every item passing q's cheap filters within the radius, nearest first
 // (ties by ID), scanning everything with the same haversine arithmetic as the index so that
 // distances agree bit for bit.
-func candidates(items []*heydoctor.Institution, q Query) []bfCand {
+func candidates(items []Item, q Query) []bfCand {
 	if !(q.Lat >= -90 && q.Lat <= 90 && q.Lng >= -180 && q.Lng <= 180) {
 		return nil
 	}
@@ -50,8 +51,13 @@ func candidates(items []*heydoctor.Institution, q Query) []bfCand {
 	lat, lng := q.Lat*deg2rad, q.Lng*deg2rad
 	cosq := math.Cos(lat)
 	var cands []bfCand
-	for _, in := range items {
-		if !usable(in) || (q.EROnly && !in.ER) {
+	last := map[int64]int{}
+	for k, in := range items {
+		last[in.ID] = k
+	}
+	for k := range items {
+		in := &items[k]
+		if !usable(in) || (in.ID != 0 && last[in.ID] != k) || (q.EROnly && !in.ER) || (q.NoResidential && in.Residential) {
 			continue
 		}
 		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, in.Kind) {
@@ -68,7 +74,7 @@ func candidates(items []*heydoctor.Institution, q Query) []bfCand {
 		if a > sqHalfSin(radius/EarthRadiusM) {
 			continue
 		}
-		cands = append(cands, bfCand{in, a})
+		cands = append(cands, bfCand{int32(k), in, a})
 	}
 	slices.SortFunc(cands, func(x, y bfCand) int {
 		return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.in.ID, y.in.ID))
@@ -77,7 +83,7 @@ func candidates(items []*heydoctor.Institution, q Query) []bfCand {
 }
 
 // bruteForce answers q as the specification says, by scanning every item.
-func bruteForce(items []*heydoctor.Institution, q Query) []result {
+func bruteForce(items []Item, q Query) []result {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -85,7 +91,7 @@ func bruteForce(items []*heydoctor.Institution, q Query) []result {
 	limit = min(limit, MaxLimit)
 	var out []result
 	for _, x := range candidates(items, q) {
-		if q.Match != nil && !q.Match(x.in) {
+		if q.Match != nil && !q.Match(x.ref) {
 			continue
 		}
 		out = append(out, result{x.in.ID, metres(x.a)})
@@ -98,41 +104,44 @@ func bruteForce(items []*heydoctor.Institution, q Query) []result {
 
 // dataset returns 10,000 synthetic institutions, a few of which the index must skip. It is
 // built once and shared: tests must not modify it.
-func dataset(tb testing.TB) []*heydoctor.Institution {
+func dataset(tb testing.TB) []Item {
 	tb.Helper()
 	return sharedDataset()
 }
 
-var sharedDataset = sync.OnceValue(func() []*heydoctor.Institution { return makeDataset(10_000, 1) })
+var sharedDataset = sync.OnceValue(func() []Item { return makeDataset(10_000, 1) })
 
-func makeDataset(n int, seed int64) []*heydoctor.Institution {
-	items := synth.Generate(n, seed)
-	for i, in := range items {
+func makeDataset(n int, seed int64) []Item {
+	var items []Item
+	for i, in := range synth.Generate(n, seed) {
+		it := item(in)
 		switch i % 97 {
 		case 13:
-			in.Status = heydoctor.StatusClosed
-		case 29:
-			in.Status = heydoctor.StatusSuspended
-		case 31:
-			in.Status = "" // unknown counts as operating
+			it.Residential = true
 		case 47:
-			in.Lat, in.Lng = 0, 0
+			it.Lat, it.Lng = 0, 0
 		}
+		items = append(items, it)
 	}
 	return items
 }
 
+func item(in *heydoctor.Institution) Item {
+	return Item{ID: in.ID, Lat: in.Lat, Lng: in.Lng, Kind: in.Kind, TypeCode: in.TypeCode, Departments: in.Departments, ER: in.ER}
+}
+
 var queryDepts = [][]string{nil, {"D001"}, {"D002"}, {"D014", "D013"}, {"D026"}, {"D024"}, {"D099"}}
 
-func randomQuery(r *rand.Rand, items []*heydoctor.Institution) Query {
+func randomQuery(r *rand.Rand, items []Item) Query {
 	base := items[r.IntN(len(items))]
 	q := Query{
-		Lat:         base.Lat + r.NormFloat64()*0.02,
-		Lng:         base.Lng + r.NormFloat64()*0.02,
-		RadiusM:     []float64{0, -1, 300, 1000, 3000, 10000, 30000, 80000}[r.IntN(8)],
-		Limit:       []int{0, 1, 5, 20, 50, 150}[r.IntN(6)],
-		Departments: queryDepts[r.IntN(len(queryDepts))],
-		EROnly:      r.IntN(20) == 0,
+		Lat:           base.Lat + r.NormFloat64()*0.02,
+		Lng:           base.Lng + r.NormFloat64()*0.02,
+		RadiusM:       []float64{0, -1, 300, 1000, 3000, 10000, 30000, 80000}[r.IntN(8)],
+		Limit:         []int{0, 1, 5, 20, 50, 150}[r.IntN(6)],
+		Departments:   queryDepts[r.IntN(len(queryDepts))],
+		EROnly:        r.IntN(20) == 0,
+		NoResidential: r.IntN(3) == 0,
 	}
 	if base.Lat == 0 {
 		q.Lat, q.Lng = 37.5, 127
@@ -148,7 +157,7 @@ func randomQuery(r *rand.Rand, items []*heydoctor.Institution) Query {
 	}
 	if r.IntN(2) == 0 {
 		mod := int64(2 + r.IntN(3))
-		q.Match = func(in *heydoctor.Institution) bool { return in.ID%mod != 0 }
+		q.Match = func(ref int32) bool { return items[ref].ID%mod != 0 }
 	}
 	return q
 }
@@ -176,10 +185,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	}
 }
 
-// at returns an operating clinic at a point.
-func at(id int64, lat, lng float64, depts ...string) *heydoctor.Institution {
-	return &heydoctor.Institution{ID: id, Kind: heydoctor.KindClinic, TypeCode: "C", Lat: lat, Lng: lng,
-		Departments: depts, Status: heydoctor.StatusOperating}
+// at returns a clinic at a point.
+func at(id int64, lat, lng float64, depts ...string) Item {
+	return Item{ID: id, Kind: heydoctor.KindClinic, TypeCode: "C", Lat: lat, Lng: lng, Departments: depts}
 }
 
 // north and east return points d metres north or east of (lat, lng).
@@ -188,28 +196,28 @@ func east(lat, lng, d float64) float64 { return lng + d/(EarthRadiusM*math.Cos(l
 
 func TestSearchEdgeCases(t *testing.T) {
 	const lat, lng = 37.5, 127.0
-	var line []*heydoctor.Institution // one every 1 km due east, out to 60 km
+	var line []Item // one every 1 km due east, out to 60 km
 	for k := range 61 {
 		line = append(line, at(int64(k+1), lat, east(lat, lng, float64(k)*1000+100)))
 	}
-	var crowd []*heydoctor.Institution // 150 within 100 m
+	var crowd []Item // 150 within 100 m
 	for k := range 150 {
 		crowd = append(crowd, at(int64(k+1), north(lat, float64(k%10)*10), east(lat, lng, float64(k/10)*5)))
 	}
 	// Points straddling the cell border at 37.51 and 127.01 (grid origin 37.5, 127.0).
-	border := []*heydoctor.Institution{
+	border := []Item{
 		at(1, 37.5, 127.0), // grid origin
 		at(2, 37.50999999, 127.005), at(3, 37.51000001, 127.005),
 		at(4, 37.505, 127.0100001), at(5, 37.505, 127.0099999),
 		at(6, 37.53, 127.03),
 	}
 	// Latitude scaling: 1 km north must tie 1 km east, not 1/cos(lat) km.
-	scaling := []*heydoctor.Institution{
+	scaling := []Item{
 		at(1, north(lat, 1000), lng), at(2, lat, east(lat, lng, 1001)), at(3, lat, east(lat, lng, 999)),
 	}
 	tests := []struct {
 		name  string
-		items []*heydoctor.Institution
+		items []Item
 		q     Query
 		want  []int64 // nil: compare with brute force only
 		count int     // if > 0, the number of hits wanted
@@ -274,12 +282,12 @@ func TestSearchEdgeCases(t *testing.T) {
 
 func TestFilters(t *testing.T) {
 	const lat, lng = 35.15, 129.05
-	mk := func(id int64, kind heydoctor.InstitutionKind, typ string, er bool, depts ...string) *heydoctor.Institution {
+	mk := func(id int64, kind heydoctor.InstitutionKind, typ string, er bool, depts ...string) Item {
 		in := at(id, north(lat, float64(id)*10), lng, depts...)
 		in.Kind, in.TypeCode, in.ER = kind, typ, er
 		return in
 	}
-	items := []*heydoctor.Institution{
+	items := []Item{
 		mk(1, heydoctor.KindClinic, "C", false, "D001", "D022"),
 		mk(2, heydoctor.KindPharmacy, "H", false),
 		mk(3, heydoctor.KindHospital, "A", true, "D001", "D024"),
@@ -313,7 +321,7 @@ func TestFilters(t *testing.T) {
 			tt.q.Lat, tt.q.Lng, tt.q.Limit = lat, lng, 100
 			got := []int64{}
 			for _, h := range ix.Search(tt.q) {
-				got = append(got, h.Institution.ID)
+				got = append(got, h.ID)
 			}
 			if diff := gocmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
@@ -331,17 +339,17 @@ func TestMatchStopsEarly(t *testing.T) {
 	tests := []struct {
 		name  string
 		limit int
-		keep  func(*heydoctor.Institution) bool
+		keep  func(*Item) bool
 	}{
-		{"all pass", 5, func(*heydoctor.Institution) bool { return true }},
-		{"every other passes", 10, func(in *heydoctor.Institution) bool { return in.ID%2 == 0 }},
-		{"none pass", 20, func(*heydoctor.Institution) bool { return false }},
+		{"all pass", 5, func(*Item) bool { return true }},
+		{"every other passes", 10, func(in *Item) bool { return in.ID%2 == 0 }},
+		{"none pass", 20, func(*Item) bool { return false }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls []int64
 			q := Query{Lat: 37.4979, Lng: 127.04, Limit: tt.limit, RadiusM: 2000,
-				Match: func(in *heydoctor.Institution) bool { calls = append(calls, in.ID); return tt.keep(in) }}
+				Match: func(ref int32) bool { calls = append(calls, items[ref].ID); return tt.keep(&items[ref]) }}
 			hits := ix.Search(q)
 			// Match must see the nearest candidates in order and stop at the last hit needed.
 			var want []int64
@@ -368,53 +376,34 @@ func TestMatchStopsEarly(t *testing.T) {
 	}
 }
 
-func TestGetWithLen(t *testing.T) {
+func TestGetLenResidential(t *testing.T) {
 	a := at(1, 37.5, 127.0, "D001")
 	b := at(2, 37.6, 127.1, "D002")
-	closed := at(3, 37.55, 127.05)
-	closed.Status = heydoctor.StatusClosed
+	care := at(3, 37.5001, 127.0, "D001")
+	care.Residential = true
 	nowhere := at(4, 0, 0)
-	ix := New([]*heydoctor.Institution{a, b, closed, nowhere, nil})
-	if got := ix.Len(); got != 2 {
-		t.Errorf("Len = %d, want 2", got)
+	moved := at(1, 35.1, 129.0, "D001") // a later record of 1 wins
+	items := []Item{a, b, care, nowhere, moved}
+	ix := New(items)
+	if got := ix.Len(); got != 3 {
+		t.Errorf("Len = %d, want 3", got)
 	}
 	for _, tt := range []struct {
 		id   int64
-		want *heydoctor.Institution
-	}{{1, a}, {2, b}, {3, nil}, {4, nil}, {0, nil}, {99, nil}} {
+		want int32
+		ok   bool
+	}{{1, 4, true}, {2, 1, true}, {3, 2, true}, {4, 0, false}, {0, 0, false}, {99, 0, false}} {
 		got, ok := ix.Get(tt.id)
-		if got != tt.want || ok != (tt.want != nil) {
-			t.Errorf("Get(%d) = %v, %v; want %v", tt.id, got, ok, tt.want)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Get(%d) = %d, %v; want %d, %v", tt.id, got, ok, tt.want, tt.ok)
 		}
 	}
-
-	moved := at(1, 35.1, 129.0, "D001") // a moved to Busan
-	gone := at(2, 37.6, 127.1)
-	gone.Status = heydoctor.StatusSuspended
-	reopened := at(3, 37.55, 127.05)
-	ix2 := ix.With([]*heydoctor.Institution{moved, gone, reopened, at(5, 37.5, 127.0)})
-	if got, _ := ix.Get(1); got != a {
-		t.Error("With modified the original index")
+	hits := ix.Search(Query{Lat: 37.5, Lng: 127.0, Departments: []string{"D001"}})
+	if len(hits) != 1 || hits[0].ID != 3 || hits[0].Ref != 2 {
+		t.Errorf("search near the old place = %+v, want only the residential one (1 moved)", hits)
 	}
-	if ix.Len() != 2 || ix2.Len() != 3 {
-		t.Errorf("Len: original %d, new %d; want 2, 3", ix.Len(), ix2.Len())
-	}
-	if got, _ := ix2.Get(1); got != moved {
-		t.Errorf("Get(1) after With = %v, want the moved one", got)
-	}
-	if _, ok := ix2.Get(2); ok {
-		t.Error("suspended institution still indexed")
-	}
-	hits := ix2.Search(Query{Lat: 35.1, Lng: 129.0})
-	if len(hits) != 1 || hits[0].Institution != moved {
-		t.Errorf("search at the new place = %v, want the moved institution", hits)
-	}
-	if got := (*Index)(nil).With([]*heydoctor.Institution{a}).Len(); got != 1 {
-		t.Errorf("nil.With: Len = %d, want 1", got)
-	}
-	// A later duplicate in New wins.
-	if got, _ := New([]*heydoctor.Institution{a, moved}).Get(1); got != moved {
-		t.Error("New: later duplicate did not win")
+	if hits := ix.Search(Query{Lat: 37.5, Lng: 127.0, Departments: []string{"D001"}, NoResidential: true}); len(hits) != 0 {
+		t.Errorf("NoResidential kept %+v", hits)
 	}
 }
 
@@ -431,7 +420,7 @@ func TestStats(t *testing.T) {
 
 func TestGridDegenerateData(t *testing.T) {
 	// Points spanning the world must not blow up the grid; results stay exact.
-	items := []*heydoctor.Institution{
+	items := []Item{
 		at(1, 37.5, 127.0), at(2, -89.9, -179.9), at(3, 89.9, 179.9), at(4, 37.5001, 127.0),
 		at(5, math.NaN(), 127), at(6, 37.5, math.Inf(1)),
 	}
@@ -486,7 +475,7 @@ func FuzzSearch(f *testing.F) {
 		case 2:
 			q.Kinds = []heydoctor.InstitutionKind{"", "bogus"}
 		case 3:
-			q.Match = func(in *heydoctor.Institution) bool { return in.ID%3 == 0 }
+			q.Match = func(ref int32) bool { return items[ref].ID%3 == 0 }
 		}
 		got := results(ix.Search(q))
 		if diff := gocmp.Diff(bruteForce(items, q), got, gocmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) <= 1e-6 })); diff != "" {

@@ -52,7 +52,7 @@ func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure, audit ...*h
 		if err := s.writeAudits(ctx, tx, c.InstitutionID, audit); err != nil {
 			return err
 		}
-		return bumpDirectoryVersion(ctx, tx)
+		return recordDirectoryChange(ctx, tx, c.InstitutionID)
 	})
 }
 
@@ -69,7 +69,7 @@ func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heyd
 		if err := s.writeAudits(ctx, tx, institutionID, audit); err != nil {
 			return err
 		}
-		return bumpDirectoryVersion(ctx, tx)
+		return recordDirectoryChange(ctx, tx, institutionID)
 	})
 }
 

@@ -237,7 +237,7 @@ func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydocto
 		if err := s.writeAudits(ctx, tx, id, audit); err != nil {
 			return err
 		}
-		return bumpDirectoryVersion(ctx, tx)
+		return recordDirectoryChange(ctx, tx, id)
 	})
 }
 
@@ -252,6 +252,6 @@ func (s *Store) SetOnboarding(ctx context.Context, id int64, onboarded, demo boo
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("의료기관", id)
 		}
-		return bumpDirectoryVersion(ctx, tx)
+		return recordDirectoryChange(ctx, tx, id)
 	})
 }

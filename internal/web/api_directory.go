@@ -223,9 +223,7 @@ func (s *Server) findInstitution(r *http.Request) (*heydoctor.Institution, error
 	if err != nil || id <= 0 {
 		return nil, heydoctor.Errorf(heydoctor.NotFound, "의료기관을 찾을 수 없어요")
 	}
-	if in, ok := s.cfg.Directory.Get(id); ok {
-		return in, nil
-	}
+	// The directory keeps only what lists show; a detail page reads the full record.
 	return s.cfg.Store.FindInstitutionByID(r.Context(), id)
 }
 
