@@ -276,7 +276,8 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 
 	switch st.Step {
 	case stepLocation:
-		if text != "" {
+		// A place name, unless it is plainly a new message ("비염이란?") that names no place.
+		if text != "" && (len(e.dir.Places(text, 1)) > 0 || e.triage.Analyze(text).Intent == triage.IntentUnknown) {
 			return e.findPlace(ctx, st, text)
 		}
 	case stepDay, stepSlot:

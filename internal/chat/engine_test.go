@@ -14,23 +14,30 @@ import (
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
 	"heydoctor/internal/triage"
 )
 
-func newEngine(tb testing.TB) (*chat.Engine, *storetest.Clock) {
+func newEngine(tb testing.TB, extra ...heydoctor.Institution) (*chat.Engine, *storetest.Clock) {
 	tb.Helper()
-	return newEngineWithBase(tb, "https://heydoctor.example")
+	return newEngineWithBase(tb, "https://heydoctor.example", extra...)
 }
 
-// newEngineWithBase is newEngine with the configured public URL; "" derives it per request.
-func newEngineWithBase(tb testing.TB, base string) (*chat.Engine, *storetest.Clock) {
+// newEngineWithBase is newEngine with the configured public URL; "" derives it per
+// request. extra institutions are imported after the demo seed.
+func newEngineWithBase(tb testing.TB, base string, extra ...heydoctor.Institution) (*chat.Engine, *storetest.Clock) {
 	tb.Helper()
 	clock := &storetest.Clock{T: time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST)}
 	store := storetest.SQLite(tb, clock.Now)
 	log := slog.New(slog.DiscardHandler)
 	if err := demo.Load(context.Background(), store, log); err != nil {
 		tb.Fatal(err)
+	}
+	if len(extra) > 0 {
+		if _, err := store.ApplyImport(context.Background(), sqlstore.ImportBatch{Scope: "test", Institutions: extra}); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	dir := directory.New(store, hours.NewCalendar(), log, clock.Now)
 	if err := dir.Refresh(context.Background()); err != nil {
@@ -168,4 +175,43 @@ func FuzzRespond(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestERStepAcceptsATypedPlace(t *testing.T) {
+	er := func(id, name, addr string, lat, lng float64, kind heydoctor.InstitutionKind) heydoctor.Institution {
+		return heydoctor.Institution{HPID: id, Name: name, Kind: kind, TypeName: "종합병원", Address: addr, Lat: lat, Lng: lng, ER: true, Phone: "02-000-0000"}
+	}
+	e, _ := newEngine(t,
+		er("ER1", "강남응급병원", "서울특별시 강남구 테헤란로 1 (역삼동)", 37.500, 127.036, heydoctor.KindHospital),
+		// 정왕동 has a clinic claiming an ER 1 km away and a hospital ER 15 km away.
+		er("ER2", "정왕의원", "경기도 시흥시 정왕동 2", 37.349, 126.7335, heydoctor.KindClinic),
+		er("ER3", "안산응급병원", "경기도 안산시 단원구 고잔동 3", 37.30, 126.89, heydoctor.KindHospital),
+		er("ER4", "부산중앙병원", "부산광역시 중구 중앙대로 1 (중앙동)", 35.10, 129.03, heydoctor.KindHospital),
+		er("ER5", "인천중앙병원", "인천광역시 중구 중앙로 1 (중앙동)", 37.47, 126.62, heydoctor.KindHospital))
+	r := say(t, e, "er1", "가슴이 쥐어짜듯 아프고 식은땀이 나", "")
+	if len(r.Cards) == 0 || r.Cards[0].Buttons[0].Value != "119" {
+		t.Fatalf("emergency reply does not start with 119:\n%s", all(r))
+	}
+	// The place typed right after the emergency answer, as on Kakao.
+	r = say(t, e, "er1", "강남구", "")
+	if len(r.Cards) < 2 || r.Cards[0].Buttons[0].Value != "119" {
+		t.Fatalf("typed 강남구 after an emergency: want 119 first and ERs:\n%s", all(r))
+	}
+	if got := all(r); !strings.Contains(got, "응급실") || strings.Contains(got, "잘 이해하지 못했어요") {
+		t.Errorf("ER reply for 강남구:\n%s", got)
+	}
+	// "근처 응급실" from the menu, at a place with no ER within 5 km: the search widens.
+	say(t, e, "er2", "", "restart")
+	r = say(t, e, "er2", "", "er")
+	r = say(t, e, "er2", "정왕동", "")
+	if len(r.Cards) < 2 || r.Cards[0].Buttons[0].Value != "119" || !strings.HasPrefix(r.Cards[1].Title, "안산응급병원") || strings.Contains(all(r), "정왕의원") {
+		t.Fatalf("근처 응급실 near 정왕동: want 119 first and the hospital 15 km away, not the clinic:\n%s", all(r))
+	}
+	// Ambiguous names are asked back.
+	say(t, e, "er3", "", "restart")
+	r = say(t, e, "er3", "", "er")
+	r = say(t, e, "er3", "중앙동", "")
+	if got := all(r); !strings.Contains(got, "여러 군데") || len(r.Choices) < 3 {
+		t.Errorf("중앙동 is in many cities; want a did-you-mean list:\n%s", got)
+	}
 }

@@ -83,7 +83,7 @@ func newEntry(in *heydoctor.Institution) (entry, bool) {
 		er:          in.ER,
 		onboarded:   in.Onboarded,
 		demo:        in.Demo,
-		residential: Residential(in.TypeName),
+		residential: in.Class.LongStay() || Residential(in.TypeName),
 	}
 	if in.Hours.Known() {
 		e.week = hours.Compile(in.Hours)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,13 +164,14 @@ func TestBrowserPatientJourney(t *testing.T) {
 	b.step(p1, "department-asks-where",
 		chromedp.Click(chromedp.CSS(`a[href="/departments/D001"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#q`)))
-	// The patient picks the place by name, as someone without location sharing would.
+	// The patient types the place by name, as someone without location sharing would: a
+	// part of a name lists the places it may mean, a whole name goes to its results.
 	b.step(p1, "place-search",
-		chromedp.SendKeys(chromedp.CSS(`#q`), "정왕동"),
+		chromedp.SendKeys(chromedp.CSS(`#q`), "정"),
 		chromedp.Submit(chromedp.CSS(`#q`)),
 		chromedp.WaitVisible(chromedp.CSS(`ul.places a`)))
 	b.step(p1, "results",
-		chromedp.Click(chromedp.CSS(`ul.places a`)),
+		chromedp.Navigate(base+"/departments/D001?q="+url.QueryEscape("정왕동")),
 		chromedp.WaitVisible(chromedp.CSS(`ol.results`)))
 	b.step(p1, "open-now",
 		chromedp.Click(chromedp.CSS(`input[name="open"]`)),

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/directory"
+	"heydoctor/internal/nearby"
 )
 
 // Limits on the search form, so that a hostile query costs nothing.
@@ -110,6 +112,8 @@ type siteSearchPage struct {
 	Map         *siteMapData
 	Hidden      url.Values // filters carried by the place form
 	DemoHref    string
+	ER          bool // an emergency-room search: 119 is shown first
+	RadiusKm    int  // how far the results reach
 }
 
 func (s *Server) handleSiteHospitals(w http.ResponseWriter, r *http.Request) error {
@@ -226,6 +230,15 @@ func (s *Server) siteSearch(w http.ResponseWriter, r *http.Request, fixed *heydo
 	}
 	if form.Lat == "" && form.Lng == "" {
 		if form.Q != "" {
+			// A name that says exactly one place (정왕동, 안산시 단원구) goes straight to its results.
+			if pl, _, ok := s.cfg.Directory.ResolvePlace(form.Q, sitePlaces); ok && pl.Exact {
+				v := form.values(fixed != nil)
+				v.Set("lat", strconv.FormatFloat(pl.Lat, 'f', 5, 64))
+				v.Set("lng", strconv.FormatFloat(pl.Lng, 'f', 5, 64))
+				v.Set("place", pl.Name)
+				http.Redirect(w, r, p.Action+"?"+v.Encode(), http.StatusSeeOther)
+				return nil
+			}
 			p.PlaceAsked = true
 			for _, pl := range s.cfg.Directory.Places(form.Q, sitePlaces) {
 				v := form.values(fixed != nil)
@@ -265,7 +278,19 @@ func (s *Server) siteSearch(w http.ResponseWriter, r *http.Request, fixed *heydo
 	p.HasLocation = true
 	now := s.cfg.Now()
 	dq.At = now
-	results := s.cfg.Directory.Search(dq)
+	var results []directory.Result
+	radius := dq.RadiusM
+	if radius <= 0 {
+		radius = nearby.DefaultRadiusM
+	}
+	if dq.EROnly {
+		// An ER search never ends empty where there is an ER within 50 km, and 119 comes first.
+		p.ER = true
+		results, radius = s.cfg.Directory.Widen(dq, directory.ERRadiiM...)
+	} else {
+		results = s.cfg.Directory.Search(dq)
+	}
+	p.RadiusKm = int(math.Round(radius / 1000))
 	p.Map = &siteMapData{Provider: "leaflet", Lat: dq.Lat, Lng: dq.Lng, Items: []siteMapItem{}}
 	if s.cfg.KakaoJSKey != "" {
 		p.Map.Provider, p.Map.Key = "kakao", s.cfg.KakaoJSKey

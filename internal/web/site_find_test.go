@@ -37,7 +37,8 @@ func TestSitePages(t *testing.T) {
 	}{
 		{"home", "/", 200, []string{"어디가 아프세요?", `href="/departments/D001"`, "내과", "/static/app."}, nil},
 		{"results without location asks", "/hospitals?open=now", 200, []string{"어디 근처에서 찾을까요?", `name="q"`, "내 위치 사용", "한국공학대학교(시흥) 주변"}, []string{`class="results"`}},
-		{"place lookup lists places", "/hospitals?q=%EC%A0%95%EC%99%95%EB%8F%99", 200, []string{"정왕동", "lat="}, nil},
+		{"place lookup lists places", "/hospitals?q=%EC%A0%95", 200, []string{"정왕동", "lat="}, nil},
+		{"an exact place goes to its results", "/hospitals?q=%EC%A0%95%EC%99%95%EB%8F%99&department=D001", 303, []string{"lat=37.", "place=%EC%8B%9C%ED%9D%A5%EC%8B%9C+%EC%A0%95%EC%99%95%EB%8F%99", "department=D001"}, nil},
 		{"place lookup finds nothing", "/hospitals?q=zzzz", 200, []string{"맞는 장소를 찾지 못했어요"}, nil},
 		{"results near", "/hospitals?" + near, 200, []string{`class="results"`, `id="map-data"`, "km", "진료시간은 변동될 수 있으니"}, nil},
 		{"results open 내과", "/hospitals?" + near + "&department=D001&open=now", 200, []string{"진료중 · 18:00까지", `value="D001" selected`, "지금 진료 중인 곳만", `href="tel:`}, []string{"진료 종료 ·", "정보 없음"}},
