@@ -30,6 +30,33 @@ const (
 // Analyze reads one message and returns the intent, urgency, departments and an answer.
 // It never panics and always fills Answer and Disclaimer.
 func (e *Engine) Analyze(text string) Result {
+	r, rd := e.analyze(text)
+	r.TopDepartments = []Ranked{}
+	if rd == nil {
+		return r
+	}
+	switch r.Intent {
+	case IntentSymptom, IntentEmergency, IntentDiseaseInfo, IntentBooking:
+	default:
+		return r
+	}
+	recs := r.Departments
+	if r.Intent == IntentEmergency || len(recs) == 0 {
+		if len(rd.present) == 0 && rd.ci < 0 && r.Intent != IntentEmergency {
+			return r
+		}
+		recs = e.rankDepartments(rd, e.mentionedDepartments(rd.c.s), prediction{})
+	}
+	for i, d := range recs {
+		if i > 0 && d.Probability < 0.01 {
+			break
+		}
+		r.TopDepartments = append(r.TopDepartments, Ranked{Name: d.Name, Code: d.Code, Probability: max(d.Probability, 0.01)})
+	}
+	return r
+}
+
+func (e *Engine) analyze(text string) (Result, *reading) {
 	norm := normalize(text)
 	c := compact(norm)
 	r := Result{
@@ -42,7 +69,7 @@ func (e *Engine) Analyze(text string) Result {
 		r.Intent = IntentUnknown
 		r.Question = e.whereQuestion()
 		r.Answer = answerUnknown
-		return r
+		return r, nil
 	}
 	rd := e.read(c)
 	f, ci, info, present, current, words := rd.f, rd.ci, rd.info, rd.present, rd.current, rd.words
@@ -51,15 +78,15 @@ func (e *Engine) Analyze(text string) Result {
 
 	pred := e.clf.predict(c.s)
 	if flags := e.redFlags(current, words, f); len(flags) > 0 {
-		return e.emergency(r, flags)
+		return e.emergency(r, flags), &rd
 	}
 	intent := e.patternIntent(c.s)
 	if info && intent != IntentBooking && intent != IntentMyReservations {
-		return e.diseaseInfo(r, &e.conditions[ci], f)
+		return e.diseaseInfo(r, &e.conditions[ci], f), &rd
 	}
 	if intent != IntentBooking && intent != IntentMyReservations && len(current) > 0 {
 		if flag, ok := e.learnedFlag(&rd); ok {
-			return e.emergency(r, []RedFlag{flag})
+			return e.emergency(r, []RedFlag{flag}), &rd
 		}
 	}
 
@@ -72,16 +99,16 @@ func (e *Engine) Analyze(text string) Result {
 			r.Departments = e.rankDepartments(&rd, mentioned, pred)
 		}
 		r.Answer = intentAnswer(intent)
-		return r
+		return r, &rd
 	case hasSymptoms:
-		return e.symptomResult(r, &rd, mentioned, pred)
+		return e.symptomResult(r, &rd, mentioned, pred), &rd
 	case intent != "":
 		r.Intent = intent
 		r.Answer = intentAnswer(intent)
 		if intent == IntentUnknown {
 			r.Question = e.whereQuestion()
 		}
-		return r
+		return r, &rd
 	}
 
 	// Nothing in the lexicon: fall back on the classifier, and say which words it used.
@@ -100,21 +127,21 @@ func (e *Engine) Analyze(text string) Result {
 		if label == "emergency:crisis" {
 			flag.ID = "classifier_crisis"
 		}
-		return e.emergency(r, []RedFlag{flag})
+		return e.emergency(r, []RedFlag{flag}), &rd
 	case group == "dept:" && p >= classifierDeptMin:
-		return e.symptomResult(r, &rd, mentioned, pred)
+		return e.symptomResult(r, &rd, mentioned, pred), &rd
 	case group != "" && group != "dept:" && group != "info" && group != "emergency:" && p >= 0.5:
 		r.Intent = Intent(group)
 		r.Answer = intentAnswer(r.Intent)
 		if r.Intent == IntentUnknown {
 			r.Question = e.whereQuestion()
 		}
-		return r
+		return r, &rd
 	}
 	r.Intent = IntentUnknown
 	r.Answer = answerUnknown
 	r.Question = e.whereQuestion()
-	return r
+	return r, &rd
 }
 
 // bestGroup sums the classifier's posterior by intent group.
@@ -356,7 +383,7 @@ func (e *Engine) rankDepartments(rd *reading, mentioned []string, pred predictio
 		if !ok {
 			continue
 		}
-		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: sc, Because: because[name]})
+		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: sc, Probability: round2(sc), Because: because[name]})
 	}
 	sortRecs(out)
 	if len(out) > maxDepartments+1 {

@@ -80,15 +80,19 @@ type Result struct {
 	Intent      Intent           `json:"intent"`
 	Level       Level            `json:"level"`
 	Departments []Recommendation `json:"departments"`
-	RedFlags    []RedFlag        `json:"red_flags"`
-	Findings    []Finding        `json:"findings"`
-	Patient     Patient          `json:"patient"`
-	Temperature float64          `json:"temperature,omitempty"`
-	Duration    string           `json:"duration,omitempty"`
-	Condition   *Condition       `json:"condition"`
-	Question    *Question        `json:"question"`
-	Answer      string           `json:"answer"`
-	Disclaimer  string           `json:"disclaimer"`
+	// TopDepartments is the department model's top three with calibrated probabilities,
+	// also for emergencies (where Departments stays empty) so that a reviewer can score
+	// department choice on every message.
+	TopDepartments []Ranked   `json:"top_departments"`
+	RedFlags       []RedFlag  `json:"red_flags"`
+	Findings       []Finding  `json:"findings"`
+	Patient        Patient    `json:"patient"`
+	Temperature    float64    `json:"temperature,omitempty"`
+	Duration       string     `json:"duration,omitempty"`
+	Condition      *Condition `json:"condition"`
+	Question       *Question  `json:"question"`
+	Answer         string     `json:"answer"`
+	Disclaimer     string     `json:"disclaimer"`
 	// Crisis is set when the red flag is a mental-health crisis, so that channels can show
 	// the crisis line buttons instead of the 119 card.
 	Crisis bool `json:"crisis,omitempty"`
@@ -96,10 +100,19 @@ type Result struct {
 
 // Recommendation is one 진료과 with the reason for it.
 type Recommendation struct {
-	Code    string   `json:"code"`
-	Name    string   `json:"name"`
-	Score   float64  `json:"score"`
-	Because []string `json:"because"`
+	Code  string  `json:"code"`
+	Name  string  `json:"name"`
+	Score float64 `json:"score"` // share among the departments shown
+	// Probability is the calibrated probability that this is the right department.
+	Probability float64  `json:"probability"`
+	Because     []string `json:"because"`
+}
+
+// Ranked is one department with the model's calibrated probability.
+type Ranked struct {
+	Name        string  `json:"name"`
+	Code        string  `json:"code"`
+	Probability float64 `json:"probability"`
 }
 
 // RedFlag is one emergency rule that fired, with the findings that made it fire.

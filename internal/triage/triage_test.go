@@ -211,16 +211,47 @@ func TestJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"intent", "level", "departments", "red_flags", "question", "answer", "disclaimer", "condition", "findings"} {
+	for _, key := range []string{"intent", "level", "departments", "top_departments", "red_flags", "question", "answer", "disclaimer", "condition", "findings"} {
 		if _, ok := m[key]; !ok {
 			t.Errorf("JSON %s lacks %q", b, key)
 		}
 	}
 	d := m["departments"].([]any)[0].(map[string]any)
-	for _, key := range []string{"name", "code", "score", "because"} {
+	for _, key := range []string{"name", "code", "score", "probability", "because"} {
 		if _, ok := d[key]; !ok {
 			t.Errorf("department JSON %v lacks %q", d, key)
 		}
+	}
+}
+
+// TestTopDepartments checks the model's top three: at most three, probabilities in
+// (0,1] that fall, also for an emergency, and none for a greeting.
+func TestTopDepartments(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		text    string
+		wantAny bool
+	}{
+		{"목이 아프고 열이 나요", true},
+		{"가슴이 쥐어짜듯 아프고 식은땀이 나요", true},
+		{"허리가 아프고 다리가 저려요", true},
+		{"안녕하세요", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := e.Analyze(tt.text)
+			if got := len(r.TopDepartments) > 0; got != tt.wantAny {
+				t.Fatalf("Analyze(%q) top departments = %v, want some: %v", tt.text, r.TopDepartments, tt.wantAny)
+			}
+			if len(r.TopDepartments) > 3 {
+				t.Errorf("Analyze(%q) has %d top departments, want at most 3", tt.text, len(r.TopDepartments))
+			}
+			for i, d := range r.TopDepartments {
+				if d.Probability <= 0 || d.Probability > 1 || d.Code == "" || (i > 0 && d.Probability > r.TopDepartments[i-1].Probability) {
+					t.Errorf("Analyze(%q) top department %d = %+v, want a code and a falling probability in (0,1]", tt.text, i, d)
+				}
+			}
+		})
 	}
 }
 
