@@ -181,6 +181,24 @@ func TestNginx(t *testing.T) {
 		}
 	})
 
+	t.Run("access log carries no query strings", func(t *testing.T) {
+		req := newRequest(t, "GET", e.HTTPS+"/api/v1/reservations/ABCD2345?phone=01098765432", nil)
+		if resp, _ := get(t, c, req); resp.StatusCode >= 500 {
+			t.Errorf("GET with a query = %d", resp.StatusCode)
+		}
+		time.Sleep(100 * time.Millisecond) // the access log line is written after the response
+		b, err := os.ReadFile(filepath.Join(e.Prefix, "logs", "access.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "/api/v1/reservations/ABCD2345") {
+			t.Errorf("access log lacks the request path:\n%s", tail(string(b), 1000))
+		}
+		if strings.Contains(string(b), "01098765432") || strings.Contains(string(b), "phone=") {
+			t.Errorf("access log records the query string:\n%s", tail(string(b), 1000))
+		}
+	})
+
 	t.Run("request size limits", func(t *testing.T) {
 		for _, tc := range []struct {
 			path string

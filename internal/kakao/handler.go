@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"heydoctor"
 	"heydoctor/internal/chat"
@@ -41,6 +42,7 @@ const (
 	textTimeout     = "답변을 준비하는 데 시간이 오래 걸리고 있어요. 잠시 후에 다시 말씀해 주세요."
 	textTooMany     = "요청이 너무 많이 들어왔어요. 잠시 쉬었다가 다시 시도해 주세요."
 	textUnavailable = "지금 서비스가 잠시 불안정해요. 조금 뒤에 다시 찾아 주세요."
+	textTooLarge    = "보내신 내용이 너무 길어서 읽지 못했어요. 짧게 나눠서 다시 보내 주세요."
 )
 
 // Handler serves POST /kakao/skill. Secret "" disables the secret check (local testing);
@@ -81,11 +83,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "unauthorized")
 		return
 	}
+	if r.ContentLength > MaxBodyBytes {
+		log.Warn("kakao skill: body too large", "remote", r.RemoteAddr, "bytes", r.ContentLength)
+		h.tooLarge(w, log)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			log.Warn("kakao skill: body too large", "remote", r.RemoteAddr)
-			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			h.tooLarge(w, log)
 			return
 		}
 		log.Warn("kakao skill: read body", "err", err)
@@ -106,11 +113,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := req.Input()
-	log.Debug("kakao skill: turn", "user", in.UserKey, "text", in.Text, "choice", in.Choice)
+	// Never what the user typed (a phone number, a symptom): only its size and the kind of
+	// choice tapped.
+	log.Debug("kakao skill: turn", "user", in.UserKey, "text_runes", utf8.RuneCountInString(in.Text), "choice", choiceKind(in.Choice))
 	resp, result := h.respond(r.Context(), log, in)
 	log.Info("kakao skill: turn", "bot_id", req.Bot.ID, "block", req.UserRequest.Block.Name,
 		"surface", req.UserRequest.Params["surface"], "result", result)
 	h.finish(w, log, start, resp, result)
+}
+
+// tooLarge answers an oversized body, once the secret is known to be right, with 413
+// and an apology Kakao can show, and closes the connection instead of reading the rest.
+func (h *Handler) tooLarge(w http.ResponseWriter, log *slog.Logger) {
+	b, err := json.Marshal(TextResponse(textTooLarge))
+	if err != nil {
+		log.Error("kakao skill: encode apology", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = w.Write(append(b, '\n'))
 }
 
 // respond runs the responder under the timeout, turning errors, panics and slowness into
@@ -225,6 +247,16 @@ func botID(body []byte) (string, bool) {
 		return "", false
 	}
 	return scalar(object(top["bot"])["id"]), true
+}
+
+// choiceKind is the part of a choice value before its argument ("slot" of "slot:123"),
+// when it is a plain word; a forged value is not logged.
+func choiceKind(v string) string {
+	kind, _, _ := strings.Cut(v, ":")
+	if len(kind) > 16 || strings.IndexFunc(kind, func(c rune) bool { return c < 'a' || c > 'z' }) >= 0 {
+		return "?"
+	}
+	return kind
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
