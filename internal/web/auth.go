@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -91,6 +92,12 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 				return
 			}
 			token := r.Header.Get("X-CSRF-Token")
+			if err := r.ParseForm(); err != nil && token == "" {
+				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+					s.writeError(w, r, errTooLarge)
+					return
+				}
+			}
 			if token == "" {
 				token = r.PostFormValue("csrf")
 			}

@@ -18,8 +18,8 @@ import (
 // JSON API under /console/api/, all behind requireStaff (session + CSRF) except login.
 func (s *Server) consoleRoutes(mux *routeMux) {
 	mux.Handle("GET /console/login", s.page(s.handleLoginForm))
-	mux.Handle("POST /console/login", limitBody(maxPageBody, s.page(s.handleLogin)))
-	staff := func(h http.Handler) http.Handler { return limitBody(maxPageBody, s.requireStaff(h)) }
+	mux.Handle("POST /console/login", s.limitBody(maxPageBody, s.page(s.handleLogin)))
+	staff := func(h http.Handler) http.Handler { return s.limitBody(maxPageBody, s.requireStaff(h)) }
 	mux.Handle("POST /console/logout", staff(s.page(s.handleLogout)))
 	mux.Handle("GET /console", staff(s.page(s.handleConsoleDay)))
 	mux.Handle("POST /console/reservations/{id}/{action}", staff(s.page(s.handleConsoleAction)))

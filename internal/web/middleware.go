@@ -195,12 +195,13 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody bounds request bodies for a group of routes.
-func limitBody(n int64, next http.Handler) http.Handler {
+// limitBody bounds request bodies for a group of routes; an oversized one is answered
+// 413 in the format of its surface (a page, or JSON under /api/).
+func (s *Server) limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
 			w.Header().Set("Connection", "close")
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			s.writeError(w, r, errTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

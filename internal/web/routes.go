@@ -2,11 +2,8 @@ package web
 
 import "net/http"
 
-// Body limits per surface.
-const (
-	maxPageBody  = 64 << 10
-	maxKakaoBody = 64 << 10
-)
+// maxPageBody bounds form posts; JSON bodies have maxJSONBody and the Kakao skill its own.
+const maxPageBody = 64 << 10
 
 // routes is the whole URL surface of HeyDoctor. Every request first passes instrument
 // (request id, client address, security headers, panic recovery, metrics, access log).
@@ -23,9 +20,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /{$}", s.page(s.handleHome))
 	mux.Handle("GET /static/{file}", s.page(s.handleStatic))
 
-	// KakaoTalk skill: bounded body; the handler checks the shared secret before decoding.
+	// KakaoTalk skill: the handler checks the shared secret, then bounds the body, then decodes.
 	if s.cfg.Kakao != nil {
-		mux.Handle("POST /kakao/skill", limitBody(maxKakaoBody, s.cfg.Kakao))
+		mux.Handle("POST /kakao/skill", s.cfg.Kakao)
 	}
 
 	// JSON API.

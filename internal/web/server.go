@@ -193,9 +193,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, status, msg)
 }
 
-// api adapts a handler that returns an error into an http.Handler for the JSON API.
+// api adapts a handler that returns an error into an http.Handler for the JSON API. A
+// body announced larger than any route takes is refused before the handler runs.
 func (s *Server) api(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxJSONBody {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, errTooLarge)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			s.writeError(w, r, err)
 		}

@@ -15,14 +15,14 @@ func (s *Server) siteRoutes(mux *routeMux) {
 
 	// Booking and "my reservation": code and phone always travel in POST bodies.
 	mux.Handle("GET /hospitals/{id}/book", s.page(s.handleSiteBook))
-	mux.Handle("POST /hospitals/{id}/book", limitBody(maxPageBody, s.page(s.handleSiteBookPost)))
+	mux.Handle("POST /hospitals/{id}/book", s.limitBody(maxPageBody, s.page(s.handleSiteBookPost)))
 	mux.Handle("GET /reservations/lookup", s.page(s.handleSiteLookupForm))
-	mux.Handle("POST /reservations/lookup", limitBody(maxPageBody, s.page(s.handleSiteLookup)))
-	mux.Handle("POST /reservations/cancel", limitBody(maxPageBody, s.page(s.handleSiteCancel)))
-	mux.Handle("POST /reservations/reschedule", limitBody(maxPageBody, s.page(s.handleSiteReschedule)))
-	mux.Handle("POST /reservations/ics", limitBody(maxPageBody, s.page(s.handleSiteICS)))
+	mux.Handle("POST /reservations/lookup", s.limitBody(maxPageBody, s.page(s.handleSiteLookup)))
+	mux.Handle("POST /reservations/cancel", s.limitBody(maxPageBody, s.page(s.handleSiteCancel)))
+	mux.Handle("POST /reservations/reschedule", s.limitBody(maxPageBody, s.page(s.handleSiteReschedule)))
+	mux.Handle("POST /reservations/ics", s.limitBody(maxPageBody, s.page(s.handleSiteICS)))
 
 	// The chat without JavaScript; chat.js upgrades it to POST /api/v1/chat.
 	mux.Handle("GET /chat", s.page(s.handleSiteChat))
-	mux.Handle("POST /chat", limitBody(maxPageBody, s.page(s.handleSiteChatPost)))
+	mux.Handle("POST /chat", s.limitBody(maxPageBody, s.page(s.handleSiteChatPost)))
 }
