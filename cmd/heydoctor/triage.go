@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"heydoctor/internal/triage"
 )
 
 func runTriage(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\"")
+	if len(args) > 0 && args[0] == "eval" {
+		return runTriageEval(env, args[1:])
+	}
+	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\" | triage eval FILE.tsv")
 	asJSON := fs.Bool("json", false, "print the whole result as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -50,5 +55,32 @@ func runTriage(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "question: %s\n", res.Question.Text)
 	}
 	fmt.Fprintf(env.stdout, "\n%s\n\n%s\n", res.Answer, res.Disclaimer)
+	return nil
+}
+
+// runTriageEval measures the engine on a labelled file (LABEL<TAB>TEXT rows, see
+// triage.ReadLabelled), so that a clinic or a reviewer can test it on their own data.
+func runTriageEval(env *environment, args []string) error {
+	fs := newFlagSet(env, "triage eval", "triage eval FILE.tsv   (rows: dept:NAME, emergency:119|er|crisis or ktas:1-5, a tab, the text)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("triage eval needs one file, e.g. heydoctor triage eval questions.tsv")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := triage.ReadLabelled(io.LimitReader(f, 64<<20))
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	eng, err := triage.New()
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(env.stdout, eng.Report(rows).String())
 	return nil
 }
