@@ -343,6 +343,10 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 				continue
 			}
 			in.Source = "seoul"
+			// Copies of these files circulate with 비고, 기관설명상세 and 간이약도 shifted
+			// between rows (a 종합병원 described as a dental clinic): their text is not
+			// trusted, and not carried.
+			in.Notes, in.Carries = "", in.Carries&^heydoctor.FieldNotes
 			b.add(pos, in)
 		case "hira:detail":
 			if id := f["ykiho"]; id != "" {

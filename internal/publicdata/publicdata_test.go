@@ -398,6 +398,24 @@ func TestParseHIRACSV(t *testing.T) {
 	})
 }
 
+// NMC's emergency-room list for Seoul (CP949): every row an emergency room, designated
+// by 응급의료기관코드 whatever its 병원분류, with its ER phone; the shifted text columns
+// of this copy are not carried.
+func TestParseSeoulER(t *testing.T) {
+	res := parseFile(t, "seoul_er_sample_cp949.csv", "")
+	if res.Format != FormatSeoulHospital || res.Read != 10 || len(res.Rejected) != 0 {
+		t.Fatalf("format %q read %d rejected %v", res.Format, res.Read, res.Rejected)
+	}
+	for _, in := range res.Institutions {
+		if !in.ER || in.ERPhone == "" || !in.Class.HospitalGrade() || in.Notes != "" || in.Carries.Has(heydoctor.FieldNotes) {
+			t.Errorf("%s %s: ER %v phone %q class %q notes %q", in.HPID, in.Name, in.ER, in.ERPhone, in.Class, in.Notes)
+		}
+	}
+	if in := res.Institutions[0]; in.Name != "가톨릭대학교 여의도성모병원" || in.Hours.Day[6] != span("1000", "1600") {
+		t.Errorf("first = %s %+v", in.Name, in.Hours.Day)
+	}
+}
+
 func TestParseSeoulCSV(t *testing.T) {
 	t.Run("pharmacy CP949", func(t *testing.T) {
 		res := parseFile(t, "seoul_pharmacy_cp949.csv", "")

@@ -408,8 +408,8 @@ func decodeSpecialists(s string) map[string]int {
 
 // samePlace finds the one institution another source listed that is the same place as
 // in: the same kind and normalised name, the same phone digits or road address, and
-// within 50 m when both have coordinates (without them both phone and address must
-// agree). It must not already carry an id of in's source. Two candidates are no answer.
+// within 50 m when both have coordinates (500 m when phone and address both agree;
+// without coordinates both must agree). It must not already carry an id of in's source. Two candidates are no answer.
 func (st *importState) samePlace(in *heydoctor.Institution) *importRow {
 	name := matchName(in.Name)
 	if name == "" {
@@ -425,7 +425,13 @@ func (st *importState) samePlace(in *heydoctor.Institution) *importRow {
 		samePhone := len(tel) >= 7 && tel == phoneDigits(c.Phone)
 		sameAddr := addr != "" && addr == matchAddress(c.Address)
 		if in.HasLocation() && c.HasLocation() {
-			if !(samePhone || sameAddr) || metres(in.Lat, in.Lng, c.Lat, c.Lng) > 50 {
+			// Sources pin a large hospital on different buildings of its campus: with
+			// name, phone and address all agreeing, a few hundred metres are one place.
+			d, limit := metres(in.Lat, in.Lng, c.Lat, c.Lng), 50.0
+			if samePhone && sameAddr {
+				limit = 500
+			}
+			if !(samePhone || sameAddr) || d > limit {
 				continue
 			}
 		} else if !(samePhone && sameAddr) {
