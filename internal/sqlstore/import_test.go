@@ -328,13 +328,16 @@ func TestImportDoesNotJoinStrangers(t *testing.T) {
 	clock := &storetest.Clock{T: epoch}
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		far := nmc("A1", "정왕내과의원")
-		far.Lat += 0.001 // about 110 m
+		far.Lat += 0.006 // about 670 m, though name, phone and address agree
+		near := nmc("A2", "정왕내과의원")
+		near.Lat += 0.001 // about 110 m with the same phone but another address
+		near.Address = "경기도 시흥시 정왕대로 240"
 		pharmacy := nmc("C1", "정왕내과의원")
 		pharmacy.Kind = heydoctor.KindPharmacy
 		apply(t, s, batch("hira:hospital", true, hira("Y1", "정왕내과의원", heydoctor.ClassClinic)))
-		st := apply(t, s, batch("nmc:hospital", true, far, pharmacy))
-		if st.Joined != 0 || st.Inserted != 2 || len(all(t, s)) != 3 {
-			t.Errorf("stats %+v with %d institutions, want 2 new and none joined", st, len(all(t, s)))
+		st := apply(t, s, batch("nmc:hospital", true, far, near, pharmacy))
+		if st.Joined != 0 || st.Inserted != 3 || len(all(t, s)) != 4 {
+			t.Errorf("stats %+v with %d institutions, want 3 new and none joined", st, len(all(t, s)))
 		}
 	})
 }
