@@ -76,7 +76,13 @@ func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reser
 	if ev == nil {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM webhooks WHERE institution_id = ? AND active = 1`, r.InstitutionID)
+	return s.enqueueDeliveries(ctx, tx, r.InstitutionID, ev.Name, func() []byte { return ev.Body(r) })
+}
+
+// enqueueDeliveries queues an event for every active webhook of an institution inside
+// the caller's transaction; body is rendered only when there is a webhook to receive it.
+func (s *Store) enqueueDeliveries(ctx context.Context, tx *sql.Tx, institutionID int64, name string, body func() []byte) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM webhooks WHERE institution_id = ? AND active = 1`, institutionID)
 	if err != nil {
 		return err
 	}
@@ -93,11 +99,11 @@ func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reser
 	if len(ids) == 0 {
 		return rows.Err()
 	}
-	body := string(ev.Body(r))
+	b := string(body())
 	now := s.unix()
 	for _, id := range ids {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, event, body, state, attempts, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`, id, ev.Name, body, now, now, now); err != nil {
+			VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`, id, name, b, now, now, now); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,487 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"heydoctor"
+)
+
+// rankStep spaces the ranks of new tickets so that a moved ticket fits between two
+// others; when a gap runs out the day's waiting tickets are ranked again.
+const rankStep = 1 << 20
+
+// FindQueueSettings returns a clinic's check-in settings, the defaults (off) when staff
+// never saved any.
+func (s *Store) FindQueueSettings(ctx context.Context, institutionID int64) (heydoctor.QueueSettings, error) {
+	qs := heydoctor.DefaultQueueSettings(institutionID)
+	var enabled, paused, always int
+	var updated int64
+	err := s.rdb.QueryRowContext(ctx, `SELECT enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at
+		FROM queue_settings WHERE institution_id = ?`, institutionID).
+		Scan(&enabled, &paused, &qs.DailyCap, &qs.CutOff, &qs.SkipBack, &qs.SoonAhead, &always, &updated)
+	if err == sql.ErrNoRows {
+		return qs, nil
+	}
+	if err != nil {
+		return qs, translate(err)
+	}
+	qs.Enabled, qs.Paused, qs.AlwaysOpen = enabled == 1, paused == 1, always == 1
+	qs.UpdatedAt = time.Unix(updated, 0).UTC()
+	return qs, nil
+}
+
+// SaveQueueSettings stores a clinic's check-in settings with their audit entry in the same transaction.
+func (s *Store) SaveQueueSettings(ctx context.Context, qs *heydoctor.QueueSettings, audit ...*heydoctor.AuditEntry) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		qs.UpdatedAt = time.Unix(s.unix(), 0).UTC()
+		args := []any{boolInt(qs.Enabled), boolInt(qs.Paused), qs.DailyCap, qs.CutOff, qs.SkipBack, qs.SoonAhead, boolInt(qs.AlwaysOpen), qs.UpdatedAt.Unix(), qs.InstitutionID}
+		res, err := tx.ExecContext(ctx, `UPDATE queue_settings SET enabled = ?, paused = ?, daily_cap = ?, cutoff_hhmm = ?, skip_back = ?, soon_ahead = ?,
+			always_open = ?, updated_at = ? WHERE institution_id = ?`, args...)
+		if err != nil {
+			return translate(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO queue_settings (enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at, institution_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+				return translate(err)
+			}
+		}
+		return s.writeAudits(ctx, tx, qs.InstitutionID, audit)
+	})
+}
+
+var ticketFields = []string{"id", "code", "institution_id", "day", "number", "kind", "channel", "status", "name", "phone", "child_name", "note",
+	"kakao_key", "rank_key", "skips", "soon", "reason", "demo", "created_at", "called_at", "started_at", "finished_at", "updated_at"}
+
+var ticketColumns = strings.Join(ticketFields, ", ")
+
+func scanTicket(sc interface{ Scan(...any) error }) (*heydoctor.Ticket, error) {
+	var t heydoctor.Ticket
+	var day, kind, channel, status string
+	var soon, demo int
+	var created, called, started, finished, updated int64
+	err := sc.Scan(&t.ID, &t.Code, &t.InstitutionID, &day, &t.Number, &kind, &channel, &status, &t.Name, &t.Phone, &t.ChildName, &t.Note,
+		&t.KakaoKey, &t.Rank, &t.Skips, &soon, &t.Reason, &demo, &created, &called, &started, &finished, &updated)
+	if err != nil {
+		return nil, err
+	}
+	t.Day, t.Kind, t.Channel, t.Status = heydoctor.Date(day), heydoctor.TicketKind(kind), heydoctor.Channel(channel), heydoctor.TicketStatus(status)
+	t.Soon, t.Demo = soon == 1, demo == 1
+	t.CreatedAt, t.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+	t.CalledAt, t.StartedAt, t.FinishedAt = unixOrZero(called), unixOrZero(started), unixOrZero(finished)
+	return &t, nil
+}
+
+func unixOrZero(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(v, 0).UTC()
+}
+
+func zeroOrUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// activePhone is what the active_phone column holds: the phone while the ticket is
+// active, NULL otherwise (NULLs never collide in the unique index).
+func activePhone(t *heydoctor.Ticket) any {
+	if !t.Status.Active() {
+		return nil
+	}
+	return nullString(t.Phone)
+}
+
+// QueueEvent names a ticket change to announce to the clinic's webhooks; Body renders it.
+type QueueEvent struct {
+	Name string
+	Body func(t *heydoctor.Ticket, ahead int) []byte
+}
+
+// TicketCreate says how CreateTicket checks and records a new ticket.
+type TicketCreate struct {
+	// Cap, when positive, is the day's ticket limit, checked against the counter inside
+	// the transaction: the ticket past it is refused with a Conflict and takes no number.
+	Cap int
+	// Audit, when set, is written in the same transaction.
+	Audit *heydoctor.AuditEntry
+	// Event is queued for the ticket itself; Soon for any ticket that reaches
+	// SoonAhead or fewer people ahead.
+	Event, Soon *QueueEvent
+	SoonAhead   int
+	Snapshot    func(t *heydoctor.Ticket) string
+}
+
+// ensureQueueDay makes the clinic's counter row for a day, so that check-ins only ever
+// update it. Two servers creating it at once is harmless: one insert wins.
+func (s *Store) ensureQueueDay(ctx context.Context, institutionID int64, day heydoctor.Date) error {
+	var n int64
+	err := s.wdb.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`, institutionID, string(day)).Scan(&n)
+	if err != sql.ErrNoRows {
+		return translate(err)
+	}
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO queue_days (institution_id, day, last_number) VALUES (?, ?, 0)`, institutionID, string(day))
+	if err != nil && !isUniqueViolation(err) {
+		return translate(err)
+	}
+	return nil
+}
+
+// CreateTicket gives t the next number of its clinic's day in one transaction: bump the
+// day's counter (a row lock on MySQL, the single writer on SQLite, so numbers are
+// consecutive across replicas), check the cap, insert the ticket (a second active
+// ticket for the same phone fails the unique index: a Conflict), audit, events.
+func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt TicketCreate) error {
+	if err := s.ensureQueueDay(ctx, t.InstitutionID, t.Day); err != nil {
+		return err
+	}
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return translate(ctx.Err())
+			case <-time.After(time.Duration(attempt) * 2 * time.Millisecond):
+			}
+		}
+		err = s.withTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE queue_days SET last_number = last_number + 1 WHERE institution_id = ? AND day = ?`,
+				t.InstitutionID, string(t.Day)); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`,
+				t.InstitutionID, string(t.Day)).Scan(&n); err != nil {
+				return err
+			}
+			if opt.Cap > 0 && n > opt.Cap {
+				return heydoctor.Errorf(heydoctor.Conflict, "오늘 접수 인원(%d명)이 다 찼어요. 병원에 전화로 문의해 주세요.", opt.Cap)
+			}
+			now := s.unix()
+			t.Number, t.Rank, t.Code, t.Skips, t.Soon = n, int64(n)*rankStep, newCode(), 0, false
+			t.CreatedAt, t.UpdatedAt = time.Unix(now, 0).UTC(), time.Unix(now, 0).UTC()
+			res, err := tx.ExecContext(ctx, `INSERT INTO queue_tickets (code, institution_id, day, number, kind, channel, status, name, phone, active_phone,
+				child_name, note, kakao_key, rank_key, skips, soon, reason, demo, created_at, called_at, started_at, finished_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, 0, 0, 0, ?)`,
+				t.Code, t.InstitutionID, string(t.Day), t.Number, string(t.Kind), string(t.Channel), string(t.Status), t.Name, t.Phone, activePhone(t),
+				t.ChildName, t.Note, t.KakaoKey, t.Rank, t.Reason, boolInt(t.Demo), now, now)
+			if err != nil {
+				if isUniqueViolation(err) && strings.Contains(err.Error(), "active_phone") {
+					return heydoctor.Errorf(heydoctor.Conflict, "이 전화번호로 오늘 이 병원에 접수한 순서가 이미 있어요. '내 순서'에서 확인해 주세요.")
+				}
+				return err
+			}
+			if t.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			if opt.Audit != nil {
+				a := *opt.Audit
+				if opt.Snapshot != nil {
+					a.After = opt.Snapshot(t)
+				}
+				a.Before = "{}"
+				if err := s.writeAudits(ctx, tx, t.ID, []*heydoctor.AuditEntry{&a}); err != nil {
+					return err
+				}
+			}
+			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day)
+			if err != nil {
+				return err
+			}
+			if err := s.queueEvent(ctx, tx, t, aheadOf(waiting, t), opt.Event); err != nil {
+				return err
+			}
+			return s.markSoon(ctx, tx, waiting, opt.SoonAhead, opt.Soon)
+		})
+		switch {
+		case err == nil:
+			return nil
+		case isUniqueViolation(err) && strings.Contains(err.Error(), "code"):
+			continue
+		case isRetryable(err):
+			continue
+		default:
+			return translate(err)
+		}
+	}
+	return translate(err)
+}
+
+func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket, ahead int, ev *QueueEvent) error {
+	if ev == nil {
+		return nil
+	}
+	return s.enqueueDeliveries(ctx, tx, t.InstitutionID, ev.Name, func() []byte { return ev.Body(t, ahead) })
+}
+
+// aheadOf counts the waiting tickets before t in the ordered waiting list.
+func aheadOf(waiting []*heydoctor.Ticket, t *heydoctor.Ticket) int {
+	for i, w := range waiting {
+		if w.ID == t.ID {
+			return i
+		}
+	}
+	return len(waiting)
+}
+
+// markSoon flags the waiting tickets with soonAhead or fewer people ahead that were not
+// flagged yet, and queues the "곧 차례예요" event for each, in the caller's transaction.
+func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.Ticket, soonAhead int, ev *QueueEvent) error {
+	if ev == nil {
+		return nil
+	}
+	for i, w := range waiting {
+		if i > soonAhead {
+			break
+		}
+		if w.Soon {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE queue_tickets SET soon = 1 WHERE id = ?`, w.ID); err != nil {
+			return err
+		}
+		w.Soon = true
+		if err := s.queueEvent(ctx, tx, w, i, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) waitingTickets(ctx context.Context, q queryer, institutionID int64, day heydoctor.Date) ([]*heydoctor.Ticket, error) {
+	return s.queryTickets(ctx, q, `WHERE institution_id = ? AND day = ? AND status = ? ORDER BY rank_key, number`,
+		institutionID, string(day), string(heydoctor.TicketWaiting))
+}
+
+func (s *Store) queryTickets(ctx context.Context, q queryer, where string, args ...any) ([]*heydoctor.Ticket, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*heydoctor.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
+// FindTicketByCode returns a ticket by the code the patient holds.
+func (s *Store) FindTicketByCode(ctx context.Context, code string) (*heydoctor.Ticket, error) {
+	t, err := scanTicket(s.rdb.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE code = ?`, code))
+	if err == sql.ErrNoRows {
+		return nil, notFound("접수", code)
+	}
+	return t, translate(err)
+}
+
+// FindTicketByID returns a ticket by id.
+func (s *Store) FindTicketByID(ctx context.Context, id int64) (*heydoctor.Ticket, error) {
+	t, err := scanTicket(s.rdb.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound("접수", id)
+	}
+	return t, translate(err)
+}
+
+// TicketFilter selects tickets. Zero fields do not filter.
+type TicketFilter struct {
+	InstitutionID int64
+	Day           heydoctor.Date
+	Statuses      []heydoctor.TicketStatus
+	KakaoKey      string
+	Phone         string
+	Limit         int
+}
+
+// ListTickets returns tickets in queue order (rank, then number).
+func (s *Store) ListTickets(ctx context.Context, f TicketFilter) ([]*heydoctor.Ticket, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.InstitutionID != 0 {
+		add("institution_id = ?", f.InstitutionID)
+	}
+	if f.Day != "" {
+		add("day = ?", string(f.Day))
+	}
+	if len(f.Statuses) > 0 {
+		var a []any
+		for _, st := range f.Statuses {
+			a = append(a, string(st))
+		}
+		add("status IN ("+placeholders(len(f.Statuses))+")", a...)
+	}
+	if f.KakaoKey != "" {
+		add("kakao_key = ?", f.KakaoKey)
+	}
+	if f.Phone != "" {
+		add("phone = ?", f.Phone)
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY day, rank_key, number"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	list, err := s.queryTickets(ctx, s.rdb, q, args...)
+	return list, translate(err)
+}
+
+// ServiceTimes returns how long each of a clinic's finished visits of a day took, from
+// the patient coming in to done, in finishing order.
+func (s *Store) ServiceTimes(ctx context.Context, institutionID int64, day heydoctor.Date) ([]time.Duration, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT started_at, finished_at FROM queue_tickets WHERE institution_id = ? AND day = ? AND status = ?
+		AND started_at > 0 AND finished_at >= started_at ORDER BY finished_at`, institutionID, string(day), string(heydoctor.TicketDone))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Duration(b-a)*time.Second)
+	}
+	return out, translate(rows.Err())
+}
+
+// TicketChange is one modification of a ticket, applied atomically by UpdateTicket.
+type TicketChange struct {
+	// Apply checks the rules against the current ticket and the day's other waiting
+	// tickets in queue order, and mutates the ticket. It returns the index in waiting
+	// the ticket moves to (0 is the front), or -1 to keep its rank.
+	Apply func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (moveTo int, err error)
+	// Audit, when set, is written in the same transaction with Before and After filled in by Snapshot.
+	Audit    *heydoctor.AuditEntry
+	Snapshot func(t *heydoctor.Ticket) string
+	// Event is queued for the ticket; Soon for tickets reaching SoonAhead or fewer ahead.
+	Event, Soon *QueueEvent
+	SoonAhead   int
+}
+
+// UpdateTicket changes a ticket in one transaction: lock the clinic's day (every change
+// to one queue runs one at a time, on every replica), lock and check the ticket, apply,
+// move it among the waiting, audit, and queue the events.
+func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*heydoctor.Ticket, error) {
+	var out *heydoctor.Ticket
+	err := s.retry(ctx, func() error {
+		return s.withTx(ctx, func(tx *sql.Tx) error {
+			var instID int64
+			var day string
+			if err := tx.QueryRowContext(ctx, `SELECT institution_id, day FROM queue_tickets WHERE id = ?`, id).Scan(&instID, &day); err == sql.ErrNoRows {
+				return notFound("접수", id)
+			} else if err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`+s.forUpdate(), instID, day).Scan(&n); err != nil {
+				return err
+			}
+			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`+s.forUpdate(), id))
+			if err != nil {
+				return err
+			}
+			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day)
+			if err != nil {
+				return err
+			}
+			others := waiting[:0:0]
+			for _, w := range waiting {
+				if w.ID != t.ID {
+					others = append(others, w)
+				}
+			}
+			before := *t
+			moveTo, err := c.Apply(t, others)
+			if err != nil {
+				return err
+			}
+			if moveTo >= 0 {
+				if t.Rank, err = s.rankAt(ctx, tx, others, moveTo); err != nil {
+					return err
+				}
+			}
+			t.UpdatedAt = time.Unix(s.unix(), 0).UTC()
+			if _, err := tx.ExecContext(ctx, `UPDATE queue_tickets SET status = ?, active_phone = ?, rank_key = ?, skips = ?, reason = ?, called_at = ?,
+				started_at = ?, finished_at = ?, updated_at = ? WHERE id = ?`, string(t.Status), activePhone(t), t.Rank, t.Skips, t.Reason,
+				zeroOrUnix(t.CalledAt), zeroOrUnix(t.StartedAt), zeroOrUnix(t.FinishedAt), t.UpdatedAt.Unix(), t.ID); err != nil {
+				if isUniqueViolation(err) {
+					return heydoctor.Errorf(heydoctor.Conflict, "이 전화번호로 오늘 접수한 다른 순서가 있어 되살릴 수 없어요")
+				}
+				return err
+			}
+			if c.Audit != nil {
+				a := *c.Audit
+				if c.Snapshot != nil {
+					a.Before, a.After = c.Snapshot(&before), c.Snapshot(t)
+				}
+				a.EntityID, a.At = t.ID, t.UpdatedAt
+				if err := insertAudit(ctx, tx, &a); err != nil {
+					return err
+				}
+			}
+			if waiting, err = s.waitingTickets(ctx, tx, t.InstitutionID, t.Day); err != nil {
+				return err
+			}
+			if err := s.queueEvent(ctx, tx, t, aheadOf(waiting, t), c.Event); err != nil {
+				return err
+			}
+			if err := s.markSoon(ctx, tx, waiting, c.SoonAhead, c.Soon); err != nil {
+				return err
+			}
+			out = t
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// rankAt returns a rank that puts a ticket at index i of the ordered waiting list. When
+// no whole number fits between the neighbours it ranks the list again, evenly spaced.
+func (s *Store) rankAt(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.Ticket, i int) (int64, error) {
+	i = max(0, min(i, len(waiting)))
+	for range 2 {
+		var lo, hi int64
+		switch {
+		case len(waiting) == 0:
+			return rankStep, nil
+		case i == 0:
+			lo, hi = waiting[0].Rank-2*rankStep, waiting[0].Rank
+		case i == len(waiting):
+			lo, hi = waiting[i-1].Rank, waiting[i-1].Rank+2*rankStep
+		default:
+			lo, hi = waiting[i-1].Rank, waiting[i].Rank
+		}
+		if hi-lo >= 2 {
+			return lo + (hi-lo)/2, nil
+		}
+		for j, w := range waiting {
+			w.Rank = int64(waiting[0].Number)*rankStep + int64(j)*rankStep
+			if _, err := tx.ExecContext(ctx, `UPDATE queue_tickets SET rank_key = ? WHERE id = ?`, w.Rank, w.ID); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return 0, heydoctor.Errorf(heydoctor.Internal, "queue ranks could not be spaced")
+}
