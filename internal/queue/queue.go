@@ -21,6 +21,7 @@ import (
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/limit"
 	"heydoctor/internal/sqlstore"
 )
 
@@ -34,6 +35,19 @@ const (
 	maxSkipBack    = 20
 	maxSoonAhead   = 10
 	maxDailyCap    = 2000
+)
+
+// Rate limits: check-ins (and cancels) per phone, per KakaoTalk user and per client
+// address in an hour, and status lookups per address in a minute (a status page polls
+// every 10 s). Counts are per replica.
+const (
+	checkInsPerPhone  = 5
+	checkInsPerKakao  = 5
+	checkInsPerAddr   = 30
+	checkInWindow     = time.Hour
+	lookupsPerAddr    = 60
+	lookupWindow      = time.Minute
+	maxLimiterBackoff = 6 * time.Hour
 )
 
 // Hours tells whether an institution is open at an instant (the directory).
@@ -50,6 +64,8 @@ type Service struct {
 
 	// OnTransition, when set, is called with the new status after every committed change.
 	OnTransition func(status string)
+
+	byPhone, byKakao, byAddr, lookups *limit.Limiter
 }
 
 // NewService returns a Service; now is the clock, time.Now when nil.
@@ -60,7 +76,45 @@ func NewService(store *sqlstore.Store, h Hours, now func() time.Time, log *slog.
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, hours: h, now: now, log: log}
+	return &Service{store: store, hours: h, now: now, log: log,
+		byPhone: limit.New(checkInsPerPhone, checkInWindow, now).WithBackoff(maxLimiterBackoff),
+		byKakao: limit.New(checkInsPerKakao, checkInWindow, now).WithBackoff(maxLimiterBackoff),
+		byAddr:  limit.New(checkInsPerAddr, checkInWindow, now).WithBackoff(maxLimiterBackoff),
+		lookups: limit.New(lookupsPerAddr, lookupWindow, now)}
+}
+
+func tooMany(retry time.Duration) error {
+	minutes := max(1, int((retry+time.Minute-1)/time.Minute))
+	return heydoctor.Errorf(heydoctor.TooMany, "요청이 너무 많아요. %d분 뒤에 다시 시도해 주세요.", minutes)
+}
+
+// allowCheckIn counts one check-in or cancel against the phone, the KakaoTalk user and
+// the client address; any of them over its limit refuses it.
+func (s *Service) allowCheckIn(phone, kakaoKey, addr string) error {
+	checks := []struct {
+		l   *limit.Limiter
+		key string
+	}{{s.byPhone, phone}, {s.byKakao, kakaoKey}, {s.byAddr, limit.AddrKey(addr)}}
+	for _, c := range checks {
+		if c.key == "" {
+			continue
+		}
+		if ok, retry := c.l.Allow(c.key); !ok {
+			return tooMany(retry)
+		}
+	}
+	return nil
+}
+
+// AllowLookup counts one status lookup from a client address.
+func (s *Service) AllowLookup(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if ok, retry := s.lookups.Allow(limit.AddrKey(addr)); !ok {
+		return tooMany(retry)
+	}
+	return nil
 }
 
 func (s *Service) transitioned(st heydoctor.TicketStatus) {
@@ -78,6 +132,8 @@ type CheckInRequest struct {
 	Note          string
 	KakaoKey      string
 	Channel       heydoctor.Channel
+	// ClientAddr is the caller's address, for the rate limit; empty from trusted callers.
+	ClientAddr string
 }
 
 // Validate checks and normalises the fields in place, with the booking form's rules for
@@ -303,6 +359,9 @@ func (s *Service) CheckIn(ctx context.Context, req CheckInRequest) (*View, error
 	}
 	if req.Channel == heydoctor.ChannelStaff {
 		return nil, heydoctor.FieldError("channel", "현장 접수는 접수처에서만 할 수 있어요")
+	}
+	if err := s.allowCheckIn(req.Phone, req.KakaoKey, req.ClientAddr); err != nil {
+		return nil, err
 	}
 	in, err := s.queueInstitution(ctx, req.InstitutionID)
 	if err != nil {

@@ -356,3 +356,27 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckInLimits(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for i := range checkInsPerPhone {
+		v, err := f.svc.CheckIn(ctx, CheckInRequest{InstitutionID: f.instID, Name: "김", Phone: "01012345678", ClientAddr: "192.0.2.1"})
+		if err != nil {
+			t.Fatalf("check-in %d: %v", i, err)
+		}
+		if _, err := f.svc.Cancel(ctx, v.Ticket.Code, v.Ticket.Phone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.svc.CheckIn(ctx, CheckInRequest{InstitutionID: f.instID, Name: "김", Phone: "01012345678", ClientAddr: "192.0.2.2"})
+	if heydoctor.KindOf(err) != heydoctor.TooMany {
+		t.Errorf("check-in past the phone's limit: %v", err)
+	}
+	for i := range 40 {
+		_, err = f.svc.CheckIn(ctx, CheckInRequest{InstitutionID: f.instID, Name: "김", Phone: fmt.Sprintf("010%08d", i), ClientAddr: "2001:db8::1"})
+	}
+	if heydoctor.KindOf(err) != heydoctor.TooMany {
+		t.Errorf("check-ins past the address's limit: %v", err)
+	}
+}
