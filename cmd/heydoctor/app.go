@@ -18,6 +18,7 @@ import (
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/kakao"
+	"heydoctor/internal/queue"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/triage"
 	"heydoctor/internal/web"
@@ -28,6 +29,7 @@ type app struct {
 	dir     *directory.Directory
 	triage  *triage.Engine
 	booking *booking.Service
+	queue   *queue.Service
 	chat    *chat.Engine
 	kakao   http.Handler
 	cancel  context.CancelFunc
@@ -73,6 +75,7 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 
 	a.booking = booking.NewService(store, cal, time.Now, log)
 	a.booking.OnTransition = func(status string) { transitions.WithLabelValues(status).Inc() }
+	a.queue = queue.NewService(store, a.dir, time.Now, log)
 	dispatcher := booking.NewDispatcher(store, nil, log, time.Now)
 	dispatcher.OnDelivery = func(result string) { deliveries.WithLabelValues(result).Inc() }
 
@@ -118,6 +121,7 @@ func (a *app) webConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry,
 		Triage:         a.triage,
 		Chat:           a.chat,
 		Booking:        a.booking,
+		Queue:          a.queue,
 	}
 }
 

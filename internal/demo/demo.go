@@ -45,6 +45,10 @@ var onboarded = []struct {
 
 type room struct{ department, name string }
 
+// alwaysOpenQueue keeps its demo check-in queue (모바일 접수) open at any hour, so the
+// flow can be tried at night; the other demo hospitals take check-ins in their hours.
+const alwaysOpenQueue = "의료법인 풍진의료재단 스마트허브병원"
+
 // weekPlan is the demo rooms' plan: weekdays 09:00–12:30 and 13:30–18:00 (lunch in
 // between), Saturdays 09:00–13:00.
 func weekPlan() []heydoctor.WorkBlock {
@@ -117,6 +121,11 @@ func onboard(ctx context.Context, s *sqlstore.Store) error {
 		}
 		policy := heydoctor.BookingPolicy{RequireConfirmation: o.confirm, CancelWindowMinutes: 60}
 		if err := s.SetOnboarding(ctx, in.ID, true, true, policy); err != nil {
+			return err
+		}
+		qs := heydoctor.DefaultQueueSettings(in.ID)
+		qs.Enabled, qs.AlwaysOpen = true, o.name == alwaysOpenQueue
+		if err := s.SaveQueueSettings(ctx, &qs); err != nil {
 			return err
 		}
 		for _, r := range o.rooms {

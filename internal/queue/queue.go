@@ -209,6 +209,11 @@ func (s *Service) estimate(ctx context.Context, instID int64, ahead int) (Estima
 	return Estimate{Min: round(base*3/4, false), Max: round(base*5/4+per/2, true), PerVisit: per, FromPace: fromPace}, nil
 }
 
+// EstimateFor returns the wait for ahead people at an institution's current pace.
+func (s *Service) EstimateFor(ctx context.Context, instID int64, ahead int) (Estimate, error) {
+	return s.estimate(ctx, instID, ahead)
+}
+
 // perVisit is the median length of today's finished visits, or the shortest slot length
 // of the clinic's rooms before any visit has finished.
 func (s *Service) perVisit(ctx context.Context, instID int64) (time.Duration, bool, error) {
@@ -495,7 +500,7 @@ func (s *Service) Cancel(ctx context.Context, code, phone string) (*View, error)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.change(ctx, t, 0, "patient.cancel", "queue.cancelled", func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
+	out, err := s.change(ctx, t, 0, "patient.cancel", "queue.cancel", func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
 		if t.Status != heydoctor.TicketWaiting && t.Status != heydoctor.TicketCalled {
 			return -1, heydoctor.Errorf(heydoctor.Conflict, "이미 %s 상태라 취소할 수 없어요", t.Status.Label())
 		}

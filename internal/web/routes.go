@@ -43,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	// The public website (site_routes.go) and the staff console (console.go).
 	s.siteRoutes(mux)
 	s.consoleRoutes(mux)
+	s.queueRoutes(mux) // same-day check-in: API, patient pages, queue board (api_queue.go)
 
 	// Anything else: 404 in the format of the surface.
 	mux.Handle("/api/", s.api(s.handleNotFound))

@@ -20,6 +20,7 @@ import (
 	"heydoctor/internal/booking"
 	"heydoctor/internal/chat"
 	"heydoctor/internal/directory"
+	"heydoctor/internal/queue"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/triage"
 )
@@ -48,6 +49,8 @@ type Config struct {
 	Chat Responder
 	// Booking takes and manages reservations.
 	Booking *booking.Service
+	// Queue runs same-day check-in (모바일 접수).
+	Queue *queue.Service
 	// PasswordCost is the bcrypt cost of staff passwords (default PasswordCost).
 	PasswordCost int
 }

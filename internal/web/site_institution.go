@@ -30,6 +30,7 @@ type siteInstitutionPage struct {
 	KakaoMap    string
 	NaverMap    string
 	Doctors     []siteDoctor
+	Queue       bool // takes same-day check-ins (지금 접수)
 }
 
 // handleSiteInstitution is one place's page: status now, the week's hours with today
@@ -59,6 +60,9 @@ func (s *Server) handleSiteInstitution(w http.ResponseWriter, r *http.Request) e
 			text = hours.FormatSpan(c.Hours)
 		}
 		p.Closures = append(p.Closures, siteClosure{Date: siteDateLabel(c.Date), Text: text, Note: c.Note})
+	}
+	if p.Queue, err = s.takesCheckIns(r, in); err != nil {
+		return err
 	}
 	if in.Onboarded {
 		doctors, err := s.cfg.Store.ListDoctors(r.Context(), in.ID)

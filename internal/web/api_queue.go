@@ -1,0 +1,164 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"heydoctor"
+	"heydoctor/internal/queue"
+)
+
+// queueRoutes registers same-day check-in (모바일 접수): the JSON API, the patient's pages
+// and reception's board. The phone number never travels in a URL: the API takes it in
+// X-Phone, the pages in a POST body or an HttpOnly cookie scoped to the ticket's page.
+func (s *Server) queueRoutes(mux *routeMux) {
+	mux.Handle("GET /api/v1/institutions/{id}/queue", s.api(s.handleAPIQueueAvailability))
+	mux.Handle("POST /api/v1/institutions/{id}/queue", s.api(s.handleAPICheckIn))
+	mux.Handle("GET /api/v1/queue/{ticket}", s.api(s.handleAPITicket))
+	mux.Handle("DELETE /api/v1/queue/{ticket}", s.api(s.handleAPICancelTicket))
+
+	mux.Handle("GET /hospitals/{id}/queue", s.page(s.handleSiteQueueForm))
+	mux.Handle("POST /hospitals/{id}/queue", limitBody(maxPageBody, s.page(s.handleSiteCheckIn)))
+	mux.Handle("GET /queue/{ticket}", s.page(s.handleSiteTicket))
+	mux.Handle("POST /queue/{ticket}", limitBody(maxPageBody, s.page(s.handleSiteTicketPost)))
+	mux.Handle("POST /queue/{ticket}/cancel", limitBody(maxPageBody, s.page(s.handleSiteTicketCancel)))
+
+	staff := func(h http.Handler) http.Handler { return limitBody(maxPageBody, s.requireStaff(h)) }
+	mux.Handle("GET /console/queue", staff(s.page(s.handleConsoleQueue)))
+	mux.Handle("GET /console/queue/tv", staff(s.page(s.handleConsoleQueueTV)))
+	mux.Handle("POST /console/queue/next", staff(s.page(s.handleConsoleQueueNext)))
+	mux.Handle("POST /console/queue/walk-in", staff(s.page(s.handleConsoleWalkIn)))
+	mux.Handle("POST /console/queue/pause", staff(s.page(s.handleConsoleQueuePause)))
+	mux.Handle("POST /console/queue/settings", staff(s.page(s.handleConsoleQueueSettings)))
+	mux.Handle("POST /console/queue/tickets/{id}/move", staff(s.page(s.handleConsoleQueueMove)))
+	mux.Handle("POST /console/queue/tickets/{id}/{action}", staff(s.page(s.handleConsoleQueueAction)))
+}
+
+// queueService returns the check-in service, or Unavailable when the server runs without one.
+func (s *Server) queueService() (*queue.Service, error) {
+	if s.cfg.Queue == nil {
+		return nil, heydoctor.Errorf(heydoctor.Unavailable, "지금은 모바일 접수를 쓸 수 없어요. 병원에 전화해 주세요")
+	}
+	return s.cfg.Queue, nil
+}
+
+type estimateJSON struct {
+	MinMinutes int    `json:"min_minutes"`
+	MaxMinutes int    `json:"max_minutes"`
+	Label      string `json:"label"`
+	FromPace   bool   `json:"from_todays_pace"`
+}
+
+type ticketJSON struct {
+	Ticket          string        `json:"ticket"`
+	Number          int           `json:"number"`
+	Status          string        `json:"status"`
+	StatusLabel     string        `json:"status_label"`
+	Ahead           int           `json:"ahead"`
+	Estimate        *estimateJSON `json:"estimate,omitempty"`
+	Soon            bool          `json:"soon"`
+	Message         string        `json:"message"`
+	Day             string        `json:"day"`
+	InstitutionID   int64         `json:"institution_id"`
+	InstitutionName string        `json:"institution_name"`
+	Demo            bool          `json:"demo"`
+	StatusURL       string        `json:"status_url"`
+	CheckedInAt     string        `json:"checked_in_at"`
+}
+
+func (s *Server) toTicketJSON(v *queue.View) ticketJSON {
+	t := v.Ticket
+	j := ticketJSON{Ticket: t.Code, Number: t.Number, Status: string(t.Status), StatusLabel: t.Status.Label(), Ahead: v.Ahead, Soon: v.Soon,
+		Message: v.Message, Day: string(t.Day), InstitutionID: t.InstitutionID, Demo: t.Demo, StatusURL: s.ticketURL(t.Code),
+		CheckedInAt: t.CreatedAt.In(heydoctor.KST).Format(time.RFC3339)}
+	if v.Institution != nil {
+		j.InstitutionName = v.Institution.Name
+	}
+	if t.Status == heydoctor.TicketWaiting {
+		j.Estimate = &estimateJSON{MinMinutes: int(v.Estimate.Min.Minutes()), MaxMinutes: int(v.Estimate.Max.Minutes()), Label: v.Estimate.Label(), FromPace: v.Estimate.FromPace}
+	}
+	return j
+}
+
+// ticketURL is the patient's status page; it asks for the phone before showing anything.
+func (s *Server) ticketURL(code string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + "/queue/" + code
+}
+
+type checkInJSON struct {
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	ChildName string `json:"child_name"`
+	Note      string `json:"note"`
+}
+
+func (s *Server) handleAPIQueueAvailability(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.queueService()
+	if err != nil {
+		return err
+	}
+	in, err := s.findInstitution(r)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Available(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, map[string]any{"institution_id": in.ID, "open": a.Open, "reason": a.Reason, "waiting": a.Waiting,
+		"paused": a.Settings.Paused, "demo": in.Demo})
+}
+
+func (s *Server) handleAPICheckIn(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.queueService()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	body, err := decode[checkInJSON](w, r)
+	if err != nil {
+		return err
+	}
+	v, err := svc.CheckIn(r.Context(), queue.CheckInRequest{InstitutionID: id, Name: body.Name, Phone: body.Phone, ChildName: body.ChildName,
+		Note: body.Note, Channel: heydoctor.ChannelAPI, ClientAddr: clientIP(r)})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/queue/"+v.Ticket.Code)
+	return encode(w, http.StatusCreated, s.toTicketJSON(v))
+}
+
+func (s *Server) handleAPITicket(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.queueService()
+	if err != nil {
+		return err
+	}
+	if err := svc.AllowLookup(clientIP(r)); err != nil {
+		return err
+	}
+	v, err := svc.Status(r.Context(), r.PathValue("ticket"), r.Header.Get("X-Phone"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return encode(w, http.StatusOK, s.toTicketJSON(v))
+}
+
+func (s *Server) handleAPICancelTicket(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.queueService()
+	if err != nil {
+		return err
+	}
+	if err := svc.AllowLookup(clientIP(r)); err != nil {
+		return err
+	}
+	v, err := svc.Cancel(r.Context(), r.PathValue("ticket"), r.Header.Get("X-Phone"))
+	if err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, s.toTicketJSON(v))
+}
