@@ -17,19 +17,24 @@ const (
 	PermHours        Permission = "hours"      // published weekly opening hours
 	PermWebhooks     Permission = "webhooks"
 	PermAudit        Permission = "audit"
+	// PermQueue: today's same-day check-in queue (call, arrived, done, walk-ins, moves, pause).
+	PermQueue         Permission = "queue"
+	PermQueueSettings Permission = "queue_settings" // check-in on or off, cap, cut-off
 )
 
 // permissions is the one table of which role may do what. Reception runs the day's
 // reservations; everything that changes what patients can book is the admin's.
 var permissions = map[Permission][]heydoctor.Role{
-	PermReservations: {heydoctor.RoleAdmin, heydoctor.RoleReception},
-	PermDoctors:      {heydoctor.RoleAdmin},
-	PermSchedules:    {heydoctor.RoleAdmin},
-	PermExceptions:   {heydoctor.RoleAdmin},
-	PermClosures:     {heydoctor.RoleAdmin},
-	PermHours:        {heydoctor.RoleAdmin},
-	PermWebhooks:     {heydoctor.RoleAdmin},
-	PermAudit:        {heydoctor.RoleAdmin},
+	PermReservations:  {heydoctor.RoleAdmin, heydoctor.RoleReception},
+	PermDoctors:       {heydoctor.RoleAdmin},
+	PermSchedules:     {heydoctor.RoleAdmin},
+	PermExceptions:    {heydoctor.RoleAdmin},
+	PermClosures:      {heydoctor.RoleAdmin},
+	PermHours:         {heydoctor.RoleAdmin},
+	PermWebhooks:      {heydoctor.RoleAdmin},
+	PermAudit:         {heydoctor.RoleAdmin},
+	PermQueue:         {heydoctor.RoleAdmin, heydoctor.RoleReception},
+	PermQueueSettings: {heydoctor.RoleAdmin},
 }
 
 // Can reports whether a live staff account may do p; the console uses it to show only

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"heydoctor"
+	"heydoctor/internal/booking"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/sqlstore"
 )
@@ -43,14 +44,12 @@ func Actions(t *heydoctor.Ticket) []Action {
 // LapseMessage is what a patient reads when their ticket lapsed.
 const LapseMessage = "두 번 호출했지만 안 계셔서 접수가 만료되었어요. 병원에 오셨다면 접수처에 말씀하시거나 다시 접수해 주세요."
 
-func authorize(st *heydoctor.Staff, adminOnly bool) error {
-	if st == nil || st.Disabled {
-		return heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요")
+// authorize checks a staff account against the one role table of booking.
+func authorize(st *heydoctor.Staff, settings bool) error {
+	if settings {
+		return booking.Authorize(st, booking.PermQueueSettings)
 	}
-	if adminOnly && st.Role != heydoctor.RoleAdmin {
-		return heydoctor.Errorf(heydoctor.Forbidden, "관리자만 바꿀 수 있어요")
-	}
-	return nil
+	return booking.Authorize(st, booking.PermQueue)
 }
 
 func ticketNotFound() error {

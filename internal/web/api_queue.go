@@ -43,6 +43,16 @@ func (s *Server) queueService() (*queue.Service, error) {
 	return s.cfg.Queue, nil
 }
 
+// queueLookup returns the check-in service after counting one ticket lookup against the
+// client's address.
+func (s *Server) queueLookup(r *http.Request) (*queue.Service, error) {
+	svc, err := s.queueService()
+	if err != nil {
+		return nil, err
+	}
+	return svc, svc.AllowLookup(clientIP(r))
+}
+
 type estimateJSON struct {
 	MinMinutes int    `json:"min_minutes"`
 	MaxMinutes int    `json:"max_minutes"`
@@ -133,11 +143,8 @@ func (s *Server) handleAPICheckIn(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) handleAPITicket(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, err := s.queueLookup(r)
 	if err != nil {
-		return err
-	}
-	if err := svc.AllowLookup(clientIP(r)); err != nil {
 		return err
 	}
 	v, err := svc.Status(r.Context(), r.PathValue("ticket"), r.Header.Get("X-Phone"))
@@ -149,11 +156,8 @@ func (s *Server) handleAPITicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleAPICancelTicket(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, err := s.queueLookup(r)
 	if err != nil {
-		return err
-	}
-	if err := svc.AllowLookup(clientIP(r)); err != nil {
 		return err
 	}
 	v, err := svc.Cancel(r.Context(), r.PathValue("ticket"), r.Header.Get("X-Phone"))

@@ -191,16 +191,22 @@ func (s *Server) handleConsoleDay(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if r.URL.Query().Get("partial") == "1" {
-		var buf bytes.Buffer
-		if err := s.pages.tmpl["console"].ExecuteTemplate(&buf, "list", p); err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("X-List-Version", p.Version)
-		_, err := w.Write(buf.Bytes())
-		return err
+		return s.writeFragment(w, "console", "list", p, p.Version)
 	}
 	return s.render(w, r, http.StatusOK, "console", "예약 관리", p)
+}
+
+// writeFragment renders one template of a page alone, with its version in X-List-Version,
+// for console.js to swap in when the list changed.
+func (s *Server) writeFragment(w http.ResponseWriter, page, name string, data any, version string) error {
+	var buf bytes.Buffer
+	if err := s.pages.tmpl[page].ExecuteTemplate(&buf, name, data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-List-Version", version)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func (s *Server) handleConsoleAction(w http.ResponseWriter, r *http.Request) error {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,14 +92,7 @@ func (s *Server) handleConsoleQueue(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if r.URL.Query().Get("partial") == "1" {
-		var buf bytes.Buffer
-		if err := s.pages.tmpl["console_queue"].ExecuteTemplate(&buf, "list", p); err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("X-List-Version", p.Version)
-		_, err := w.Write(buf.Bytes())
-		return err
+		return s.writeFragment(w, "console_queue", "list", p, p.Version)
 	}
 	return s.render(w, r, http.StatusOK, "console_queue", "접수 대기열", p)
 }
@@ -123,11 +115,10 @@ const tvRows = 8
 // handleConsoleQueueTV is the waiting-room screen: numbers and masked names only, never
 // a phone number or a reason. Reception opens it on the screen's browser.
 func (s *Server) handleConsoleQueueTV(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	b, err := svc.Board(r.Context(), st)
 	if err != nil {
 		return err
@@ -154,16 +145,25 @@ func (s *Server) queueDone(w http.ResponseWriter, r *http.Request, msg string, e
 	return nil
 }
 
+// queueStaff returns the check-in service and the signed-in staff member.
+func (s *Server) queueStaff(r *http.Request) (*queue.Service, *heydoctor.Staff, error) {
+	svc, err := s.queueService()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, _ := currentStaff(r.Context())
+	return svc, st, nil
+}
+
 func ticketLabel(t *heydoctor.Ticket) string {
 	return fmt.Sprintf("%d번 %s님", t.Number, t.DisplayName())
 }
 
 func (s *Server) handleConsoleQueueNext(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	t, err := svc.CallNext(r.Context(), st)
 	if err != nil {
 		return s.queueDone(w, r, "", err)
@@ -172,11 +172,10 @@ func (s *Server) handleConsoleQueueNext(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleConsoleWalkIn(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	t, err := svc.AddWalkIn(r.Context(), st, queue.CheckInRequest{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
 		ChildName: r.PostFormValue("child_name"), Note: r.PostFormValue("note")})
 	if err != nil {
@@ -186,11 +185,10 @@ func (s *Server) handleConsoleWalkIn(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleConsoleQueuePause(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	paused := r.PostFormValue("paused") == "1"
 	if _, err := svc.SetPaused(r.Context(), st, paused); err != nil {
 		return s.queueDone(w, r, "", err)
@@ -203,11 +201,10 @@ func (s *Server) handleConsoleQueuePause(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleConsoleQueueSettings(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	qs := heydoctor.QueueSettings{Enabled: r.PostFormValue("enabled") == "1", Paused: r.PostFormValue("paused") == "1",
 		CutOff: r.PostFormValue("cutoff")}
 	for _, f := range []struct {
@@ -225,11 +222,10 @@ func (s *Server) handleConsoleQueueSettings(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleConsoleQueueMove(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -247,11 +243,10 @@ func (s *Server) handleConsoleQueueMove(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleConsoleQueueAction(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, st, err := s.queueStaff(r)
 	if err != nil {
 		return err
 	}
-	st, _ := currentStaff(r.Context())
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err

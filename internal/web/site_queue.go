@@ -104,24 +104,18 @@ type siteTicketPage struct {
 // handleSiteTicket is a patient's ticket page. It needs the phone: from the cookie set at
 // check-in (or by the phone form), otherwise it asks for it.
 func (s *Server) handleSiteTicket(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
-	if err != nil {
-		return err
-	}
 	code := r.PathValue("ticket")
 	c, err := r.Cookie(queuePhoneCookie)
 	if err != nil || c.Value == "" {
 		return s.render(w, r, http.StatusOK, "site_ticket", "내 순서", &siteTicketPage{Code: code})
 	}
-	if err := svc.AllowLookup(clientIP(r)); err != nil {
+	svc, err := s.queueLookup(r)
+	if err != nil {
 		return err
 	}
 	v, err := svc.Status(r.Context(), code, c.Value)
 	if err != nil {
-		if k := heydoctor.KindOf(err); k != heydoctor.NotFound && k != heydoctor.Invalid {
-			return err
-		}
-		return s.render(w, r, http.StatusNotFound, "site_ticket", "내 순서", &siteTicketPage{Code: code, Error: heydoctor.MessageOf(err)})
+		return s.ticketError(w, r, code, "", err)
 	}
 	return s.renderTicket(w, r, v)
 }
@@ -136,20 +130,14 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, v *queue.V
 // handleSiteTicketPost takes the phone for a ticket, keeps it in the page's cookie and
 // shows the page (a redirect, so refreshing never re-posts).
 func (s *Server) handleSiteTicketPost(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, err := s.queueLookup(r)
 	if err != nil {
-		return err
-	}
-	if err := svc.AllowLookup(clientIP(r)); err != nil {
 		return err
 	}
 	code := r.PathValue("ticket")
 	v, err := svc.Status(r.Context(), code, r.PostFormValue("phone"))
 	if err != nil {
-		if k := heydoctor.KindOf(err); k != heydoctor.NotFound && k != heydoctor.Invalid {
-			return err
-		}
-		return s.render(w, r, httpStatus(err), "site_ticket", "내 순서", &siteTicketPage{Code: code, Phone: r.PostFormValue("phone"), Error: heydoctor.MessageOf(err)})
+		return s.ticketError(w, r, code, r.PostFormValue("phone"), err)
 	}
 	s.setQueueCookie(w, r, v.Ticket)
 	http.Redirect(w, r, "/queue/"+v.Ticket.Code, http.StatusSeeOther)
@@ -157,11 +145,8 @@ func (s *Server) handleSiteTicketPost(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleSiteTicketCancel(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.queueService()
+	svc, err := s.queueLookup(r)
 	if err != nil {
-		return err
-	}
-	if err := svc.AllowLookup(clientIP(r)); err != nil {
 		return err
 	}
 	code := r.PathValue("ticket")
@@ -171,12 +156,18 @@ func (s *Server) handleSiteTicketCancel(w http.ResponseWriter, r *http.Request) 
 	}
 	v, err := svc.Cancel(r.Context(), code, phone)
 	if err != nil {
-		if k := heydoctor.KindOf(err); k != heydoctor.NotFound && k != heydoctor.Invalid && k != heydoctor.Conflict {
-			return err
-		}
-		return s.render(w, r, httpStatus(err), "site_ticket", "내 순서", &siteTicketPage{Code: code, Error: heydoctor.MessageOf(err)})
+		return s.ticketError(w, r, code, "", err)
 	}
 	return s.renderTicket(w, r, v)
+}
+
+// ticketError shows a user error on the phone form of the ticket page; others go to the error page.
+func (s *Server) ticketError(w http.ResponseWriter, r *http.Request, code, phone string, err error) error {
+	switch heydoctor.KindOf(err) {
+	case heydoctor.NotFound, heydoctor.Invalid, heydoctor.Conflict:
+		return s.render(w, r, httpStatus(err), "site_ticket", "내 순서", &siteTicketPage{Code: code, Phone: phone, Error: heydoctor.MessageOf(err)})
+	}
+	return err
 }
 
 // takesCheckIns reports whether an institution's pages offer "지금 접수".
