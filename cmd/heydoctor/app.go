@@ -80,6 +80,7 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 	dispatcher.OnDelivery = func(result string) { deliveries.WithLabelValues(result).Inc() }
 
 	a.chat = chat.NewEngine(a.triage, a.dir, a.booking, store, cfg.BaseURL, time.Now, log)
+	a.chat.Queue = a.queue
 	a.kakao = &kakao.Handler{Secret: cfg.KakaoSecret, BotIDs: cfg.botIDs(), Responder: a.chat, Logger: log,
 		OnLatency: func(d time.Duration) { skill.Observe(d.Seconds()) }}
 	institutions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -60,6 +60,8 @@ type Engine struct {
 	// TTL is how long an idle conversation is kept (and with it any name and phone
 	// typed during a booking).
 	TTL time.Duration
+	// Queue, when set, offers same-day check-in (queue.go).
+	Queue Queue
 }
 
 // NewEngine wires the engine.
@@ -94,7 +96,8 @@ type state struct {
 	Offered    []string `json:"offered,omitempty"`
 	// Words are what each offered choice puts in the user's bubble when tapped (its label,
 	// or a card button's Say), so that a channel that sends only the words still picks it.
-	Words []string `json:"words,omitempty"`
+	Words  []string `json:"words,omitempty"`
+	Ticket string   `json:"ticket,omitempty"` // the check-in made in this conversation
 }
 
 func (s *state) hasLocation() bool { return s.Lat != 0 || s.Lng != 0 }
@@ -201,20 +204,22 @@ func offered(st *state, v string) bool {
 		}
 	}
 	// Global commands are always allowed.
-	return v == "restart" || v == "help" || v == "my"
+	return v == "restart" || v == "help" || v == "my" || v == "myqueue"
 }
 
 // matchLabel turns a typed text that equals a command word into that command.
 func matchLabel(st *state, text string) string {
 	switch strings.TrimSpace(strings.TrimSuffix(text, "요")) {
 	case "처음으로", "처음", "다시", "다시 시작", "취소", "그만":
-		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || text != "취소" {
+		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || strings.HasPrefix(st.Step, "q_") || text != "취소" {
 			return "restart"
 		}
 	case "도움말", "사용법":
 		return "help"
 	case "내 예약", "내예약", "예약 확인":
 		return "my"
+	case "내 순서", "내순서", "접수 확인":
+		return "myqueue"
 	}
 	// The words of an offered choice: a tap whose channel sent only the text.
 	for i, w := range st.Words {
@@ -236,6 +241,11 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		return e.help(), nil
 	case choice == "my":
 		return e.myReservations(ctx, in, st)
+	}
+	if r, ok, err := e.queueTurn(ctx, in, st, text, choice); ok {
+		return r, err
+	}
+	switch {
 	case strings.HasPrefix(choice, "q:"):
 		i, _ := strconv.Atoi(strings.TrimPrefix(choice, "q:"))
 		if i >= 0 && i < len(st.Questions) {
@@ -305,7 +315,7 @@ func (e *Engine) welcome() Reply {
 	return Reply{
 		Texts: []string{"안녕하세요, HeyDoctor예요. 어디가 어떻게 불편한지 평소 말투로 적어 주세요. 응급인지 먼저 살피고, 맞는 진료과와 지금 진료 중인 가까운 병원을 알려 드릴게요.\n예: \"애가 어젯밤부터 열이 39도까지 나요\""},
 		Choices: []Choice{{Label: "내과 찾기", Value: "dept:D001"}, {Label: "소아청소년과 찾기", Value: "dept:D002"},
-			{Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, {Label: "도움말", Value: "help"}},
+			{Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, {Label: "내 순서", Value: "myqueue"}, {Label: "도움말", Value: "help"}},
 	}
 }
 
@@ -468,7 +478,7 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 			Choices: []Choice{{Label: "다른 동네", Value: "place:-1"}, restartChoice}}, nil
 	}
 	r := Reply{Texts: []string{intro + "\n진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요."}, Cards: e.institutionCards(ctx, st, results)}
-	r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
+	r.Choices = append(e.queueChoices(ctx, results), Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
 	return r, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/queue"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
 	"heydoctor/internal/triage"
@@ -48,7 +49,9 @@ func newEngineWithBase(tb testing.TB, base string, extra ...heydoctor.Institutio
 		tb.Fatal(err)
 	}
 	b := booking.NewService(store, dir.Calendar(), clock.Now, log)
-	return chat.NewEngine(tri, dir, b, store, base, clock.Now, log), clock
+	e := chat.NewEngine(tri, dir, b, store, base, clock.Now, log)
+	e.Queue = queue.NewService(store, dir, clock.Now, log)
+	return e, clock
 }
 
 func say(t testing.TB, e *chat.Engine, user, text, choice string) chat.Reply {

@@ -106,6 +106,8 @@ func TestQueuePages(t *testing.T) {
 		t.Fatalf("institution page = %d", code)
 	}
 	mustContain(t, body, fmt.Sprintf(`href="/hospitals/%d/queue"`, in.ID), "지금 접수")
+	_, body, _ = e.get(t, "/departments/D001?lat=37.3400&lng=126.7335")
+	mustContain(t, body, fmt.Sprintf(`href="/hospitals/%d/queue"`, in.ID))
 	code, body, _ = e.get(t, fmt.Sprintf("/hospitals/%d/queue", in.ID))
 	mustContain(t, body, "지금 기다리는 사람 <strong>0명</strong>", `name="child_name"`, "데모")
 	// A form error keeps what was typed.

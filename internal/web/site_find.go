@@ -78,6 +78,7 @@ type siteResult struct {
 	Badge              siteBadge
 	Departments        string
 	Demo, ER, Bookable bool
+	Queue              bool // takes same-day check-ins (지금 접수)
 }
 
 // siteMapData feeds static/map.js through a JSON block; the list stays the source of truth.
@@ -297,6 +298,9 @@ func (s *Server) siteSearch(w http.ResponseWriter, r *http.Request, fixed *heydo
 	}
 	for _, res := range results {
 		item := siteResultFor(res, now)
+		if item.Queue, err = s.takesCheckIns(r, res.Institution); err != nil {
+			return err
+		}
 		p.Results = append(p.Results, item)
 		if res.Institution.HasLocation() {
 			p.Map.Items = append(p.Map.Items, siteMapItem{Name: res.Institution.Name, Lat: res.Institution.Lat, Lng: res.Institution.Lng,

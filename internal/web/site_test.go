@@ -61,8 +61,9 @@ func newSiteEnv(tb testing.TB) *siteEnv {
 	}
 	book := booking.NewService(store, dir.Calendar(), clock.Now, log)
 	engine := chat.NewEngine(tri, dir, book, store, "http://example.test", clock.Now, log)
+	engine.Queue = queue.NewService(store, dir, clock.Now, log)
 	srv, err := NewServer(Config{Logger: log, Now: clock.Now, Directory: dir, Store: store, BaseURL: "http://example.test",
-		Triage: tri, Chat: engine, Booking: book, Queue: queue.NewService(store, dir, clock.Now, log), PasswordCost: bcrypt.MinCost})
+		Triage: tri, Chat: engine, Booking: book, Queue: engine.Queue.(*queue.Service), PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
