@@ -43,9 +43,15 @@ type fixture struct {
 // check-in on, its reception and admin, and another clinic's reception.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	clock := &storetest.Clock{T: epoch}
-	s := storetest.SQLite(t, clock.Now)
+	return newFixtureAt(t, clock, clock.Now)
+}
+
+// newFixtureAt is newFixture on another clock (clock then only records the start).
+func newFixtureAt(t testing.TB, clock *storetest.Clock, now func() time.Time) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s := storetest.SQLite(t, now)
 	mk := func(hpid, name string) heydoctor.Institution {
 		in := heydoctor.Institution{Kind: heydoctor.KindClinic, TypeCode: "C", TypeName: "의원", Name: name, Address: "경기도 시흥시 산기대학로 237",
 			Lat: 37.34, Lng: 126.73, Departments: []string{"D002"}, HPID: hpid}
@@ -60,7 +66,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatalf("institutions: %v %v", list, err)
 	}
 	f := &fixture{store: s, clock: clock, hours: &fakeHours{closes: time.Date(2026, 11, 25, 18, 0, 0, 0, heydoctor.KST)}, instID: list[0].ID}
-	f.svc = NewService(s, f.hours, clock.Now, nil)
+	f.svc = NewService(s, f.hours, now, nil)
 	for i, in := range list {
 		if err := s.SetOnboarding(ctx, in.ID, true, false, heydoctor.BookingPolicy{}); err != nil {
 			t.Fatal(err)
