@@ -19,12 +19,12 @@ func (s *Server) queueRoutes(mux *routeMux) {
 	mux.Handle("DELETE /api/v1/queue/{ticket}", s.api(s.handleAPICancelTicket))
 
 	mux.Handle("GET /hospitals/{id}/queue", s.page(s.handleSiteQueueForm))
-	mux.Handle("POST /hospitals/{id}/queue", limitBody(maxPageBody, s.page(s.handleSiteCheckIn)))
+	mux.Handle("POST /hospitals/{id}/queue", s.limitBody(maxPageBody, s.page(s.handleSiteCheckIn)))
 	mux.Handle("GET /queue/{ticket}", s.page(s.handleSiteTicket))
-	mux.Handle("POST /queue/{ticket}", limitBody(maxPageBody, s.page(s.handleSiteTicketPost)))
-	mux.Handle("POST /queue/{ticket}/cancel", limitBody(maxPageBody, s.page(s.handleSiteTicketCancel)))
+	mux.Handle("POST /queue/{ticket}", s.limitBody(maxPageBody, s.page(s.handleSiteTicketPost)))
+	mux.Handle("POST /queue/{ticket}/cancel", s.limitBody(maxPageBody, s.page(s.handleSiteTicketCancel)))
 
-	staff := func(h http.Handler) http.Handler { return limitBody(maxPageBody, s.requireStaff(h)) }
+	staff := func(h http.Handler) http.Handler { return s.limitBody(maxPageBody, s.requireStaff(h)) }
 	mux.Handle("GET /console/queue", staff(s.page(s.handleConsoleQueue)))
 	mux.Handle("GET /console/queue/tv", staff(s.page(s.handleConsoleQueueTV)))
 	mux.Handle("POST /console/queue/next", staff(s.page(s.handleConsoleQueueNext)))
