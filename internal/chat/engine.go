@@ -75,14 +75,18 @@ func NewEngine(t *triage.Engine, dir Directory, b Booking, store Store, baseURL 
 // Input bounds.
 const (
 	maxTextRunes = 1000
+	// maxQuestions is how many follow-up questions one description may get before the
+	// engine answers with what it has.
+	maxQuestions = 3
 	maxChoiceLen = 64
 )
 
 // state is one conversation's memory between turns.
 type state struct {
 	Step       string   `json:"step,omitempty"`
-	Text       string   `json:"text,omitempty"` // the symptom description so far
-	Questions  []string `json:"q,omitempty"`    // appendable answers offered by the last triage question
+	Text       string   `json:"text,omitempty"`  // the symptom description so far
+	Questions  []string `json:"q,omitempty"`     // appendable answers offered by the last triage question
+	Asked      int      `json:"asked,omitempty"` // follow-up questions asked about this description
 	Department string   `json:"dept,omitempty"`
 	Lat        float64  `json:"lat,omitempty"`
 	Lng        float64  `json:"lng,omitempty"`
@@ -307,7 +311,7 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		st.Text = strings.TrimSpace(st.Text + " " + text)
 		return e.analyze(ctx, in, st, st.Text)
 	}
-	st.Text = text
+	st.Text, st.Asked = text, 0
 	return e.analyze(ctx, in, st, text)
 }
 
@@ -358,13 +362,29 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 			st.Lat, st.Lng, st.Place = place.Lat, place.Lng, place.Name
 			return e.near(ctx, st)
 		}
-		return Reply{Texts: []string{"죄송해요, 잘 이해하지 못했어요. 어디가 어떻게 아픈지 적어 주시겠어요?\n예: \"허리를 삐끗했는데 다리가 저려요\", \"감기란?\""}, Choices: []Choice{{Label: "도움말", Value: "help"}, restartChoice}}, nil
+		r := Reply{Texts: []string{res.Answer}}
+		if res.Question != nil && st.Asked < maxQuestions {
+			st.Step = stepQuestion
+			st.Asked++
+			for i, c := range res.Question.Choices {
+				st.Questions = append(st.Questions, c.Append)
+				r.Choices = append(r.Choices, Choice{Label: c.Label, Value: "q:" + strconv.Itoa(i)})
+			}
+		}
+		r.Choices = append(r.Choices, Choice{Label: "도움말", Value: "help"}, restartChoice)
+		return r, nil
 	}
 	if res.Level.IsEmergency() {
 		return e.emergency(ctx, st, res), nil
 	}
-	if res.Question != nil {
+	if res.Question != nil && (st.Asked < maxQuestions || len(res.Departments) == 0) {
+		// One question instead of a guess when the text is not enough (where it hurts,
+		// which of two close departments), never more than maxQuestions per description.
+		if st.Asked >= maxQuestions {
+			return Reply{Texts: []string{res.Answer}, Choices: departmentChoices()}, nil
+		}
 		st.Step = stepQuestion
+		st.Asked++
 		r := Reply{Texts: []string{res.Question.Text}}
 		for i, c := range res.Question.Choices {
 			st.Questions = append(st.Questions, c.Append)

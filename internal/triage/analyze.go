@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Blend of the two department scorers when the lexicon found something: the lexicon is
@@ -68,7 +69,7 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 	if strings.Trim(c.s, ".,?!") == "" {
 		r.Intent = IntentUnknown
 		r.Question = e.whereQuestion()
-		r.Answer = answerUnknown
+		r.Answer = e.ans["unknown"]
 		return r, nil
 	}
 	rd := e.read(c)
@@ -91,6 +92,18 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 	}
 
 	mentioned := e.mentionedDepartments(c.s)
+	if len(present) == 0 && ci < 0 && intent != IntentBooking && intent != IntentMyReservations {
+		if g := e.findGroup(c.s); g != nil {
+			return e.groupInfo(r, g, f), &rd
+		}
+		if len(mentioned) == 0 && !f.patient.Child && e.barePain(c.s) {
+			// "아파요" alone: ask where, never answer that we did not understand.
+			r.Intent = IntentSymptom
+			r.Answer = e.ans["bare_pain"]
+			r.Question = &Question{ID: "where_pain", Text: e.ans["where_pain_question"], Choices: slices.Clone(e.lex.where)}
+			return r, &rd
+		}
+	}
 	hasSymptoms := len(present) > 0 || ci >= 0 || len(mentioned) > 0
 	switch {
 	case intent == IntentBooking || intent == IntentMyReservations:
@@ -98,13 +111,13 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 		if hasSymptoms {
 			r.Departments = e.rankDepartments(&rd, mentioned, pred)
 		}
-		r.Answer = intentAnswer(intent)
+		r.Answer = e.intentAnswer(intent)
 		return r, &rd
 	case hasSymptoms:
 		return e.symptomResult(r, &rd, mentioned, pred), &rd
 	case intent != "":
 		r.Intent = intent
-		r.Answer = intentAnswer(intent)
+		r.Answer = e.intentAnswer(intent)
 		if intent == IntentUnknown {
 			r.Question = e.whereQuestion()
 		}
@@ -132,14 +145,14 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 		return e.symptomResult(r, &rd, mentioned, pred), &rd
 	case group != "" && group != "dept:" && group != "info" && group != "emergency:" && p >= 0.5:
 		r.Intent = Intent(group)
-		r.Answer = intentAnswer(r.Intent)
+		r.Answer = e.intentAnswer(r.Intent)
 		if r.Intent == IntentUnknown {
 			r.Question = e.whereQuestion()
 		}
 		return r, &rd
 	}
 	r.Intent = IntentUnknown
-	r.Answer = answerUnknown
+	r.Answer = e.ans["unknown"]
 	r.Question = e.whereQuestion()
 	return r, &rd
 }
@@ -280,11 +293,11 @@ func (e *Engine) emergency(r Result, flags []RedFlag) Result {
 	}
 	switch {
 	case r.Crisis:
-		r.Answer = answerCrisis
+		r.Answer = e.ans["crisis"]
 	case r.Level == LevelEmergency119:
-		r.Answer = "지금 바로 119에 전화하세요. " + flags[0].Name + " 증상은 생명이 걸린 응급일 수 있어요. 전화를 끊지 말고 119 상담원의 안내를 따라 주세요."
+		r.Answer = strings.ReplaceAll(e.ans["emergency_119"], "{NAME}", flags[0].Name)
 	default:
-		r.Answer = "지금 가까운 응급실로 가세요. " + flags[0].Name + " 증상은 오늘 바로 응급 진료가 필요할 수 있어요. 직접 운전하지 말고, 가는 동안 더 나빠지면 119에 전화하세요."
+		r.Answer = strings.ReplaceAll(e.ans["emergency_er"], "{NAME}", flags[0].Name)
 	}
 	return r
 }
@@ -599,11 +612,11 @@ func (e *Engine) level(present map[string]bool, f facts) Level {
 }
 
 func (e *Engine) whereQuestion() *Question {
-	return &Question{ID: "where", Text: "어디가 어떻게 불편하세요? 가장 가까운 것을 골라 주세요.", Choices: slices.Clone(e.lex.where)}
+	return &Question{ID: "where", Text: e.ans["where_question"], Choices: slices.Clone(e.lex.where)}
 }
 
 func (e *Engine) deptQuestion(recs []Recommendation) *Question {
-	q := &Question{ID: "which", Text: "어느 쪽 증상이 더 불편하세요?"}
+	q := &Question{ID: "which", Text: e.ans["which_question"]}
 	for _, r := range recs {
 		if ch, ok := e.lex.deptChoice[r.Name]; ok {
 			q.Choices = append(q.Choices, ch)
@@ -628,50 +641,32 @@ func (e *Engine) evidenceWords(c compacted, pred prediction, label string) []str
 	return out
 }
 
-var levelAdvice = map[Level]string{
-	LevelClinicToday: "오늘 안에 진료를 받아 보시는 게 좋겠어요.",
-	LevelClinicSoon:  "며칠 안에 가까운 병원에서 진료를 받아 보세요.",
-	LevelSelfCare:    "우선 충분히 쉬면서 지켜보셔도 괜찮아요. 나아지지 않거나 심해지면 진료를 받아 보세요.",
-}
-
 func (e *Engine) symptomAnswer(r Result) string {
 	if len(r.Departments) == 0 {
-		return answerUnknown
+		return e.ans["unknown"]
 	}
 	top := r.Departments[0]
 	var b strings.Builder
 	if len(top.Because) > 0 {
-		b.WriteString("말씀하신 내용(" + strings.Join(top.Because, ", ") + ")을 보면 ")
+		b.WriteString(strings.ReplaceAll(e.ans["symptom_why"], "{WHY}", strings.Join(top.Because, ", ")))
 	}
-	b.WriteString(top.Name + "에서 먼저 진료를 받아 보시는 게 좋겠어요. ")
+	b.WriteString(strings.ReplaceAll(e.ans["symptom_dept"], "{DEPT}", top.Name))
 	if r.Patient.Child && top.Name == "소아청소년과" {
-		b.WriteString("아이는 소아청소년과에서 먼저 보는 것이 좋아요. ")
+		b.WriteString(e.ans["symptom_child"])
 	}
-	b.WriteString(levelAdvice[r.Level])
+	b.WriteString(e.ans["advice_"+string(r.Level)])
 	if r.Level == LevelClinicToday || r.Level == LevelClinicSoon {
-		b.WriteString(" 갑자기 심해지거나 숨이 차면 바로 응급실로 가세요.")
+		b.WriteString(e.ans["symptom_watch"])
 	}
 	return b.String()
 }
 
-const (
-	answerUnknown          = "말씀을 잘 이해하지 못했어요. 어디가 어떻게 불편하신지 조금 더 자세히 알려 주시겠어요? 예를 들어 '어제부터 목이 따끔거리고 열이 나요'처럼 적어 주시면 돼요."
-	answerUnknownCondition = "물어보신 질환에 대한 설명은 아직 준비되어 있지 않아요. 불편한 증상을 적어 주시면 알맞은 진료과를 안내해 드릴게요."
-	answerCrisis           = "지금 많이 힘드시군요. 혼자 견디지 않으셔도 돼요. 자살예방상담전화 109에 전화하시면 24시간 언제든 이야기를 들어 드려요. 정신건강위기상담전화 1577-0199도 있어요. 지금 당장 위험하다면 119에 전화해 주세요."
-)
-
-func intentAnswer(in Intent) string {
+func (e *Engine) intentAnswer(in Intent) string {
 	switch in {
-	case IntentGreeting:
-		return "안녕하세요! HeyDoctor예요. 어디가 어떻게 불편한지 말씀해 주시면 알맞은 진료과와 가까운 병원을 찾아 드려요."
-	case IntentHelp:
-		return "불편한 증상을 편하게 적어 주세요. 예를 들어 '목이 따끔거리고 열이 나요'처럼요. 알맞은 진료과를 알려 드리고, 가까운 병원 찾기와 예약도 도와드려요. '비염이란?'처럼 질환을 물어보셔도 돼요."
-	case IntentBooking:
-		return "예약을 도와드릴게요. 원하시는 병원이나 진료과, 날짜를 알려 주세요."
-	case IntentMyReservations:
-		return "예약 내역을 확인해 드릴게요. 확인, 변경, 취소 중 원하시는 것을 알려 주세요."
+	case IntentGreeting, IntentHelp, IntentBooking, IntentMyReservations:
+		return e.ans[string(in)]
 	}
-	return answerUnknown
+	return e.ans["unknown"]
 }
 
 // dedupeRecs keeps the first (best) recommendation of each department.
@@ -771,4 +766,61 @@ func (e *Engine) read(c compacted) reading {
 	rd.cls, rd.present, rd.current, rd.words = cls, present, current, words
 	rd.ci, rd.cStart, rd.cEnd, rd.info = ci, cStart, cEnd, info
 	return rd
+}
+
+// groupSuffixes follow a disease-group alias: "소화기 질환", "호흡기계", "피부병".
+var groupSuffixes = []string{"질환", "질병", "계질환", "계통", "계", "병"}
+
+// findGroup returns the disease group a message asks about ("내분비 질환이 뭐예요"), or nil.
+func (e *Engine) findGroup(s string) *group {
+	for gi := range e.groups {
+		g := &e.groups[gi]
+		for _, k := range g.keys {
+			from := 0
+			for {
+				i := strings.Index(s[from:], k)
+				if i < 0 {
+					break
+				}
+				start := from + i
+				end := start + len(k)
+				from = end
+				for _, suf := range groupSuffixes {
+					if (suf == "병" || suf == "계") && utf8.RuneCountInString(k) < 2 {
+						continue
+					}
+					if strings.HasPrefix(s[end:], suf) && e.isInfoQuestion(s, start, end+len(suf)) {
+						return g
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// groupInfo answers a disease-group question with its explanation and departments.
+func (e *Engine) groupInfo(r Result, g *group, f facts) Result {
+	c := g.Condition
+	c.WhenToSee = strings.TrimSpace(e.ans["symptom_watch"])
+	r.Intent = IntentDiseaseInfo
+	r.Condition = &c
+	for i, name := range c.Departments {
+		if d, ok := e.department(name); ok {
+			p := round2(1 / float64(i+2))
+			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: p, Probability: p, Because: []string{c.Name}})
+		}
+	}
+	r.Departments = e.patientRule(r.Departments, f.patient, c.Name)
+	ans := strings.ReplaceAll(e.ans["group"], "{NAME}", c.Name)
+	ans = strings.ReplaceAll(ans, "{SUMMARY}", c.Summary)
+	r.Answer = strings.ReplaceAll(ans, "{DEPTS}", strings.Join(c.Departments, ", "))
+	return r
+}
+
+// barePain reports whether the message is only a pain word with nothing to place it
+// ("아파요", "너무 아파요ㅠㅠ").
+func (e *Engine) barePain(s string) bool {
+	_, ok := containsAny(s, e.lex.barePain)
+	return ok && utf8.RuneCountInString(s) <= 20
 }

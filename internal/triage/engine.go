@@ -18,7 +18,7 @@ import (
 // dataFiles is the knowledge base: symptoms, red flags, the lexicon of cue words, the
 // condition explanations and the labelled corpus the classifier learns from.
 //
-//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv data/corpus/*.tsv
+//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv data/corpus/*.tsv data/answers.tsv data/groups.tsv
 var dataFiles embed.FS
 
 // Engine understands symptom messages. It is immutable after New and safe for
@@ -32,6 +32,8 @@ type Engine struct {
 	condTerms  []condTerm
 	clf        *classifier
 	model      *model
+	ans        map[string]string
+	groups     []group
 	byFirst    map[rune][]patternRef
 	deptTerms  []deptTerm
 	train      []Example
@@ -101,6 +103,12 @@ func newEngine(fsys fs.FS) (*Engine, error) {
 		}
 	}
 	if e.rules, err = loadRules(fsys, e.symptoms); err != nil {
+		return nil, fmt.Errorf("triage: %w", err)
+	}
+	if e.ans, err = loadAnswers(fsys); err != nil {
+		return nil, fmt.Errorf("triage: %w", err)
+	}
+	if e.groups, err = loadGroups(fsys); err != nil {
 		return nil, fmt.Errorf("triage: %w", err)
 	}
 	if e.conditions, err = loadConditions(fsys); err != nil {

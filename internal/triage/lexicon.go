@@ -3,6 +3,7 @@ package triage
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ type lexicon struct {
 	notWho                                       []string
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
-	now, resolved                                []string
+	now, resolved, barePain                      []string
 	subject                                      []whoWord
 	childKeepSym                                 []string
 	exact                                        map[string]Intent
@@ -185,6 +186,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			}
 		case "josa", "eomi":
 			lx.suffixes = append(lx.suffixes, value)
+		case "barepain":
+			lx.barePain = append(lx.barePain, value)
 		case "now":
 			lx.now = append(lx.now, value)
 		case "resolved":
@@ -513,4 +516,66 @@ func checkLabel(label string, conds map[string]*Condition) error {
 		}
 	}
 	return fmt.Errorf("unknown label %q", label)
+}
+
+// answerKeys are the answer texts the engine needs from answers.tsv.
+var answerKeys = []string{"unknown", "unknown_condition", "crisis", "emergency_119", "emergency_er", "greeting", "help",
+	"booking", "my_reservations", "bare_pain", "where_question", "where_pain_question", "which_question",
+	"symptom_why", "symptom_dept", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
+	"advice_self_care", "group"}
+
+// loadAnswers reads answers.tsv: KEY<TAB>TEXT, every key of answerKeys once.
+func loadAnswers(fsys fs.FS) (map[string]string, error) {
+	out := make(map[string]string)
+	err := readTSV(fsys, "answers.tsv", 2, func(f []string) error {
+		if !slices.Contains(answerKeys, f[0]) {
+			return fmt.Errorf("unknown answer key %q", f[0])
+		}
+		if _, dup := out[f[0]]; dup {
+			return fmt.Errorf("duplicate answer key %q", f[0])
+		}
+		out[f[0]] = strings.Join(f[1:], "\t")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range answerKeys {
+		if out[k] == "" {
+			return nil, fmt.Errorf("answers.tsv: no text for %q", k)
+		}
+	}
+	return out, nil
+}
+
+// group is a disease group from groups.tsv ("소화기 질환").
+type group struct {
+	Condition
+	keys []string // compact aliases, longest first
+}
+
+// loadGroups reads groups.tsv: NAME, ALIASES, DEPARTMENTS, SUMMARY.
+func loadGroups(fsys fs.FS) ([]group, error) {
+	var out []group
+	err := readTSV(fsys, "groups.tsv", 4, func(f []string) error {
+		g := group{Condition: Condition{Name: f[0], Aliases: splitList(f[1], ","), Summary: f[3]}}
+		for _, d := range splitList(f[2], ",") {
+			if _, err := canonicalDept(d); err != nil {
+				return fmt.Errorf("group %s: %w", g.Name, err)
+			}
+			g.Departments = append(g.Departments, d)
+		}
+		if len(g.Departments) == 0 || g.Summary == "" {
+			return fmt.Errorf("group %s: no departments or summary", g.Name)
+		}
+		for _, a := range append([]string{strings.TrimSuffix(compactKey(g.Name), "질환")}, g.Aliases...) {
+			if k := compactKey(a); k != "" && !slices.Contains(g.keys, k) {
+				g.keys = append(g.keys, k)
+			}
+		}
+		sort.SliceStable(g.keys, func(i, j int) bool { return len(g.keys[i]) > len(g.keys[j]) })
+		out = append(out, g)
+		return nil
+	})
+	return out, err
 }

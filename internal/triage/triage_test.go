@@ -276,7 +276,17 @@ func testFiles() fstest.MapFS {
 		"redflags.tsv":   {Data: []byte("infant_fever\temergency_er\t아기 발열\t@infant3m & fever\n")},
 		"conditions.tsv": {Data: []byte("감기\tcold\t내과,이비인후과\t흔한 병이에요.\t오래가면 진료를 받으세요.\n")},
 		"corpus.tsv":     {Data: []byte("dept:내과\t열이 나요\ninfo:감기\t감기란\ngreeting\t안녕\n")},
+		"answers.tsv":    {Data: []byte(testAnswers())},
+		"groups.tsv":     {Data: []byte("소화기 질환\t소화기,위장\t내과\t소화기관의 병이에요.\n")},
 	}
+}
+
+func testAnswers() string {
+	var b strings.Builder
+	for _, k := range answerKeys {
+		b.WriteString(k + "\t" + k + " 안내\n")
+	}
+	return b.String()
 }
 
 func TestNewValidates(t *testing.T) {
@@ -295,6 +305,9 @@ func TestNewValidates(t *testing.T) {
 		{"rule with unknown symptom", "redflags.tsv", "x\temergency_er\t엑스\tnosuch\n", "unknown symptom"},
 		{"condition without departments", "conditions.tsv", "감기\t\t\t요약이에요.\t언제 가요.\n", "no departments"},
 		{"too few fields", "conditions.tsv", "감기\tcold\n", "fields"},
+		{"missing answer", "answers.tsv", "unknown\t모르겠어요\n", "no text for"},
+		{"unknown answer key", "answers.tsv", testAnswers() + "nosuch\t글\n", "unknown answer key"},
+		{"group with alias department", "groups.tsv", "소화기 질환\t소화기\t소아과\t요약\n", "not canonical"},
 		{"bad macro", "symptoms.tsv", "fever\t발열\t{NOPE}\t전신\tclinic_soon\t내과:3\n", "unknown macro"},
 	}
 	for _, tt := range tests {
@@ -452,5 +465,42 @@ func TestPregnancyKeepsObstetrics(t *testing.T) {
 	r := e.Analyze("임신 중인데 감기 기운이 있어요")
 	if !slices.ContainsFunc(r.Departments, func(d Recommendation) bool { return d.Name == "산부인과" }) {
 		t.Errorf("departments = %v, want 산부인과 among them", r.Departments)
+	}
+}
+
+func TestGroupsAndBarePain(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		text       string
+		wantIntent Intent
+		wantGroup  string // Condition name for a group question
+		wantQ      string // question id
+	}{
+		{"소화기 질환에 대해 알려줘", IntentDiseaseInfo, "소화기 질환", ""},
+		{"내분비 질환이 뭐예요", IntentDiseaseInfo, "내분비 질환", ""},
+		{"호흡기계 질환 종류 알려주세요", IntentDiseaseInfo, "호흡기 질환", ""},
+		{"신경계 질환은?", IntentDiseaseInfo, "신경계 질환", ""},
+		{"아파요", IntentSymptom, "", "where_pain"},
+		{"너무 아파요ㅠㅠ", IntentSymptom, "", "where_pain"},
+		{"아픕니다", IntentSymptom, "", "where_pain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := e.Analyze(tt.text)
+			if r.Intent != tt.wantIntent {
+				t.Fatalf("Analyze(%q) intent = %s, want %s", tt.text, r.Intent, tt.wantIntent)
+			}
+			if strings.Contains(r.Answer, "이해하지 못") {
+				t.Errorf("Analyze(%q) answer %q says it did not understand", tt.text, r.Answer)
+			}
+			if tt.wantGroup != "" {
+				if r.Condition == nil || r.Condition.Name != tt.wantGroup || len(r.Departments) == 0 || !strings.Contains(r.Answer, r.Departments[0].Name) {
+					t.Errorf("Analyze(%q) condition %v departments %v answer %q, want group %s with its departments", tt.text, r.Condition, r.Departments, r.Answer, tt.wantGroup)
+				}
+			}
+			if tt.wantQ != "" && (r.Question == nil || r.Question.ID != tt.wantQ || len(r.Question.Choices) < 5) {
+				t.Errorf("Analyze(%q) question = %+v, want %s with body-part choices", tt.text, r.Question, tt.wantQ)
+			}
+		})
 	}
 }
