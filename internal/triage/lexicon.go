@@ -437,7 +437,7 @@ func loadRules(fsys fs.FS, symptoms []symptom) ([]rule, error) {
 	return out, err
 }
 
-// loadConditions reads conditions.tsv (written by the data helper).
+// loadConditions reads conditions.tsv, the explanations for "X란?" questions.
 func loadConditions(fsys fs.FS) ([]Condition, error) {
 	var out []Condition
 	seen := make(map[string]bool)

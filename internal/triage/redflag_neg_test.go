@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -191,5 +192,42 @@ func TestRedFlagNegativeCoverage(t *testing.T) {
 		if !slices.ContainsFunc(redFlagNegatives, func(c struct{ rule, text string }) bool { return c.rule == rl.ID }) {
 			t.Errorf("rule %s has no case in redFlagNegatives", rl.ID)
 		}
+	}
+}
+
+// TestKTASBasis checks data/ktas_basis.tsv: every KTAS 1–2 row names rules that exist, or
+// says why none can.
+func TestKTASBasis(t *testing.T) {
+	e := newTestEngine(t)
+	known := make(map[string]bool)
+	for _, rl := range e.rules {
+		known[rl.ID] = true
+	}
+	rows, covered := 0, 0
+	err := readTSV(os.DirFS("data"), "ktas_basis.tsv", 5, func(f []string) error {
+		if f[0] == "category" {
+			return nil
+		}
+		rows++
+		if f[4] == "-" {
+			if len(f) < 6 || f[5] == "" {
+				t.Errorf("KTAS row %q/%q has no rule and no reason", f[1], f[2])
+			}
+			return nil
+		}
+		covered++
+		for _, id := range splitList(f[4], ",") {
+			if !known[id] {
+				t.Errorf("KTAS row %q/%q names unknown rule %q", f[1], f[2], id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("KTAS 1–2 rows covered by a rule: %d/%d", covered, rows)
+	if rows < 900 {
+		t.Errorf("ktas_basis.tsv has %d KTAS 1–2 rows, want all of them (996)", rows)
 	}
 }
