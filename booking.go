@@ -120,13 +120,13 @@ const (
 )
 
 // Patient is the minimum HeyDoctor keeps about a person who books: a name and a phone
-// number, and the KakaoTalk user key when they booked from KakaoTalk. Never a resident
-// registration number.
+// number. Never a resident registration number. A channel identity (a KakaoTalk user)
+// belongs to the reservations it made, not to the patient: anyone can type a name and
+// a phone number.
 type Patient struct {
 	ID        int64
 	Name      string
 	Phone     string // normalised digits, e.g. 01012345678
-	KakaoKey  string
 	CreatedAt time.Time
 }
 
@@ -144,8 +144,11 @@ type Reservation struct {
 	IdempotencyKey string
 	Sequence       int // iCalendar SEQUENCE: increases on every change
 	Reason         string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// OwnerKey is the channel identity that made the reservation ("kakao:" and the
+	// KakaoTalk user key); empty for the website, the API and staff.
+	OwnerKey  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	// Filled by finders for display.
 	Patient     *Patient

@@ -33,12 +33,12 @@ func TestRoles(t *testing.T) {
 		}{
 			{"day list", func(st *heydoctor.Staff) error { _, err := f.svc.DayList(ctx, st, "2026-11-30", nil); return err }},
 			{"confirm", func(st *heydoctor.Staff) error {
-				r := f.book(t, at(t, day(st)+" 09:00"), "김하나", "01012345678", "")
+				r := f.book(t, at(t, day(st)+" 09:00"), "김하나", "0101111"+day(st)[8:]+"01", "")
 				_, err := f.svc.Transition(ctx, st, r.ID, ActionConfirm, "")
 				return err
 			}},
 			{"reschedule", func(st *heydoctor.Staff) error {
-				r := f.book(t, at(t, day(st)+" 10:00"), "김하나", "01012345678", "")
+				r := f.book(t, at(t, day(st)+" 10:00"), "김하나", "0101111"+day(st)[8:]+"02", "")
 				_, err := f.svc.RescheduleByStaff(ctx, st, r.ID, at(t, day(st)+" 11:00"))
 				return err
 			}},

@@ -46,6 +46,9 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 
+	limits   Limits
+	limiters limiters
+
 	// OnTransition, when set, is called with the new status after every committed change,
 	// for the heydoctor_reservation_transitions_total metric.
 	OnTransition func(status string)
@@ -63,7 +66,9 @@ func NewService(store *sqlstore.Store, cal *hours.Calendar, now func() time.Time
 	if cal == nil {
 		cal = &hours.Calendar{}
 	}
-	return &Service{store: store, cal: cal, now: now, log: log}
+	s := &Service{store: store, cal: cal, now: now, log: log}
+	s.SetLimits(DefaultLimits)
+	return s
 }
 
 // ConflictError is a taken slot. It wraps a heydoctor.Conflict error, so KindOf and
@@ -307,9 +312,10 @@ type BookRequest struct {
 	Name           string
 	Phone          string
 	Note           string
-	KakaoKey       string
+	KakaoKey       string // the KakaoTalk user who books (Kakao channel only): the reservation's owner
 	IdempotencyKey string
 	Channel        heydoctor.Channel
+	ClientAddr     string // the client address of a website or API request, for the hourly limit
 }
 
 // Validate checks the patient's fields and normalises the name and phone in place.
@@ -346,6 +352,9 @@ func (r *BookRequest) Validate() error {
 	case heydoctor.ChannelWeb, heydoctor.ChannelKakao, heydoctor.ChannelStaff, heydoctor.ChannelAPI:
 	default:
 		return heydoctor.FieldError("channel", "알 수 없는 예약 경로예요")
+	}
+	if r.Channel != heydoctor.ChannelKakao {
+		r.KakaoKey = "" // only Kakao vouches for a KakaoTalk user key
 	}
 	return nil
 }
@@ -384,14 +393,17 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (r *heydoctor.Reser
 	if err != nil {
 		return nil, false, err
 	}
+	if err := s.allowBooking(&req); err != nil {
+		return nil, false, err
+	}
 	status := heydoctor.StatusConfirmed
 	if inst.Booking.RequireConfirmation {
 		status = heydoctor.StatusRequested
 	}
 	r = &heydoctor.Reservation{InstitutionID: d.InstitutionID, DoctorID: d.ID, Start: req.Start.UTC(), End: end.UTC(),
-		Status: status, Channel: req.Channel, Note: req.Note, IdempotencyKey: scopedKey(req.Phone, req.IdempotencyKey)}
-	p := &heydoctor.Patient{Name: req.Name, Phone: req.Phone, KakaoKey: req.KakaoKey}
-	created, err = s.store.CreateReservation(ctx, r, p, sc.Capacity, EventFor("reservation.created", d))
+		Status: status, Channel: req.Channel, Note: req.Note, IdempotencyKey: scopedKey(req.Phone, req.IdempotencyKey), OwnerKey: ownerKey(req.KakaoKey)}
+	p := &heydoctor.Patient{Name: req.Name, Phone: req.Phone}
+	created, err = s.store.CreateReservation(ctx, r, p, sc.Capacity, EventFor("reservation.created", d), s.quota())
 	if err != nil {
 		return nil, false, s.conflict(ctx, fmt.Errorf("book doctor %d at %s: %w", d.ID, kst(req.Start), err), sc, inst.ID, req.Start)
 	}
@@ -408,9 +420,18 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (r *heydoctor.Reser
 	return r, true, nil
 }
 
+// ownerKey is the owner of a reservation booked by a KakaoTalk user.
+func ownerKey(kakaoKey string) string {
+	if kakaoKey == "" {
+		return ""
+	}
+	return "kakao:" + kakaoKey
+}
+
 // Lookup finds a reservation by its code and the patient's phone number. A wrong phone
-// number and an unknown code get the same NotFound, so codes cannot be probed.
-func (s *Service) Lookup(ctx context.Context, code, phone string) (*heydoctor.Reservation, error) {
+// number and an unknown code get the same NotFound, so codes cannot be probed; failed
+// lookups are limited per code and per client (TooMany).
+func (s *Service) Lookup(ctx context.Context, c Client, code, phone string) (*heydoctor.Reservation, error) {
 	digits, err := NormalizePhone(phone)
 	if err != nil {
 		return nil, err
@@ -425,6 +446,20 @@ func (s *Service) Lookup(ctx context.Context, code, phone string) (*heydoctor.Re
 			return nil, notFound
 		}
 	}
+	guard, err := s.guardLookup(c, code)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.lookup(ctx, code, digits, notFound)
+	if err == nil {
+		guard.found(true)
+	} else if heydoctor.KindOf(err) != heydoctor.NotFound {
+		guard.found(true) // a broken store is not a guess
+	}
+	return r, err
+}
+
+func (s *Service) lookup(ctx context.Context, code, digits string, notFound *heydoctor.Error) (*heydoctor.Reservation, error) {
 	r, err := s.store.FindReservationByCode(ctx, code)
 	if heydoctor.KindOf(err) == heydoctor.NotFound {
 		return nil, notFound
@@ -457,7 +492,7 @@ func (s *Service) patientDeadline(r *heydoctor.Reservation, inst *heydoctor.Inst
 
 // CancelByPatient cancels a reservation found by code and phone, inside the institution's
 // cancellation window only.
-func (s *Service) CancelByPatient(ctx context.Context, code, phone, reason string) (*heydoctor.Reservation, error) {
+func (s *Service) CancelByPatient(ctx context.Context, c Client, code, phone, reason string) (*heydoctor.Reservation, error) {
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReasonRunes {
 		return nil, heydoctor.FieldError("reason", "취소 사유는 %d자까지 쓸 수 있어요", maxReasonRunes)
@@ -465,10 +500,14 @@ func (s *Service) CancelByPatient(ctx context.Context, code, phone, reason strin
 	if reason == "" {
 		reason = "환자 취소"
 	}
-	cur, err := s.Lookup(ctx, code, phone)
+	cur, err := s.Lookup(ctx, c, code, phone)
 	if err != nil {
 		return nil, err
 	}
+	return s.cancelByPatient(ctx, cur, reason)
+}
+
+func (s *Service) cancelByPatient(ctx context.Context, cur *heydoctor.Reservation, reason string) (*heydoctor.Reservation, error) {
 	inst := cur.Institution
 	if err := s.patientDeadline(cur, inst, "취소할"); err != nil {
 		return nil, err
@@ -496,8 +535,8 @@ func (s *Service) CancelByPatient(ctx context.Context, code, phone, reason strin
 // RescheduleByPatient moves a reservation to another slot in one transaction: the new
 // slot is claimed and the old one released together, or nothing changes. Under a
 // confirmation policy the moved reservation waits for staff again.
-func (s *Service) RescheduleByPatient(ctx context.Context, code, phone string, newStart time.Time) (*heydoctor.Reservation, error) {
-	cur, err := s.Lookup(ctx, code, phone)
+func (s *Service) RescheduleByPatient(ctx context.Context, c Client, code, phone string, newStart time.Time) (*heydoctor.Reservation, error) {
+	cur, err := s.Lookup(ctx, c, code, phone)
 	if err != nil {
 		return nil, err
 	}
@@ -551,17 +590,61 @@ func (s *Service) reschedule(ctx context.Context, cur *heydoctor.Reservation, in
 	return out, nil
 }
 
-// ListForKakao returns a KakaoTalk user's upcoming active reservations.
-func (s *Service) ListForKakao(ctx context.Context, kakaoKey string) ([]*heydoctor.Reservation, error) {
+func checkKakaoKey(kakaoKey string) error {
 	if kakaoKey == "" || len(kakaoKey) > maxKakaoKey {
-		return nil, heydoctor.FieldError("kakao_key", "카카오 사용자 키가 올바르지 않아요")
+		return heydoctor.FieldError("kakao_key", "카카오 사용자 키가 올바르지 않아요")
 	}
-	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{KakaoKey: kakaoKey, From: s.now(),
+	return nil
+}
+
+// ListForKakao returns a KakaoTalk user's upcoming active reservations: those it made and
+// those it linked with their code and phone, never others made with the same name and
+// phone.
+func (s *Service) ListForKakao(ctx context.Context, kakaoKey string) ([]*heydoctor.Reservation, error) {
+	if err := checkKakaoKey(kakaoKey); err != nil {
+		return nil, err
+	}
+	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{Owner: ownerKey(kakaoKey), From: s.now(),
 		Statuses: []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed}, Limit: 20})
 	if err != nil {
 		return nil, fmt.Errorf("list reservations for kakao: %w", err)
 	}
 	return list, nil
+}
+
+// LinkKakao adds a reservation made elsewhere (the website, another account) to a
+// KakaoTalk user's list, on proof: its code and phone, limited like any lookup.
+func (s *Service) LinkKakao(ctx context.Context, kakaoKey, code, phone string) (*heydoctor.Reservation, error) {
+	if err := checkKakaoKey(kakaoKey); err != nil {
+		return nil, err
+	}
+	r, err := s.Lookup(ctx, Client{KakaoKey: kakaoKey}, code, phone)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.LinkReservation(ctx, ownerKey(kakaoKey), r.ID); err != nil {
+		return nil, fmt.Errorf("link reservation %d: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// CancelForKakao cancels one of the reservations in a KakaoTalk user's list; any other
+// code is NotFound.
+func (s *Service) CancelForKakao(ctx context.Context, kakaoKey, code string) (*heydoctor.Reservation, error) {
+	list, err := s.ListForKakao(ctx, kakaoKey)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		if r.Code != code {
+			continue
+		}
+		if r.Institution, err = s.store.FindInstitutionByID(ctx, r.InstitutionID); err != nil {
+			return nil, fmt.Errorf("find institution %d: %w", r.InstitutionID, err)
+		}
+		return s.cancelByPatient(ctx, r, "카카오톡에서 취소")
+	}
+	return nil, &heydoctor.Error{Kind: heydoctor.NotFound, Field: "code", Message: "그 예약을 찾지 못했어요"}
 }
 
 func reservationNotFound() *heydoctor.Error {

@@ -120,11 +120,11 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("retry: created=%v code=%q err=%v, want %q", created, again.Code, err, r.Code)
 		}
 		// Lookup needs the right phone; a wrong one looks exactly like an unknown code.
-		if got, err := f.svc.Lookup(ctx, r.Code, "01012345678"); err != nil || got.ID != r.ID || got.Institution == nil {
+		if got, err := f.svc.Lookup(ctx, Client{}, r.Code, "01012345678"); err != nil || got.ID != r.ID || got.Institution == nil {
 			t.Fatalf("lookup: %+v %v", got, err)
 		}
-		_, errWrong := f.svc.Lookup(ctx, r.Code, "010-9999-9999")
-		_, errUnknown := f.svc.Lookup(ctx, "ZZZZ2222", "010-9999-9999")
+		_, errWrong := f.svc.Lookup(ctx, Client{}, r.Code, "010-9999-9999")
+		_, errUnknown := f.svc.Lookup(ctx, Client{}, "ZZZZ2222", "010-9999-9999")
 		wantKind(t, "wrong phone", errWrong, heydoctor.NotFound, "code")
 		if heydoctor.MessageOf(errWrong) != heydoctor.MessageOf(errUnknown) {
 			t.Errorf("wrong phone and unknown code differ: %q vs %q", heydoctor.MessageOf(errWrong), heydoctor.MessageOf(errUnknown))
@@ -191,7 +191,7 @@ func TestCancelAndReject(t *testing.T) {
 
 		// Outside the window (less than 60 minutes before): refused with the deadline, nothing changes.
 		clock.T = start.Add(-30 * time.Minute)
-		_, err := f.svc.CancelByPatient(ctx, r.Code, "010-1234-5678", "")
+		_, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "")
 		wantKind(t, "cancel outside window", err, heydoctor.Forbidden, "")
 		if msg := heydoctor.MessageOf(err); !containsAll(msg, "11월 30일", "09:00") {
 			t.Errorf("message %q does not name the deadline", msg)
@@ -202,11 +202,11 @@ func TestCancelAndReject(t *testing.T) {
 		}
 		// Inside the window: cancelled, and the slot is free again.
 		clock.T = epoch
-		got, err := f.svc.CancelByPatient(ctx, r.Code, "010-1234-5678", "일정이 생겼어요")
+		got, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "일정이 생겼어요")
 		if err != nil || got.Status != heydoctor.StatusCancelled || got.Reason != "일정이 생겼어요" {
 			t.Fatalf("cancel: %+v %v", got, err)
 		}
-		_, err = f.svc.CancelByPatient(ctx, r.Code, "010-1234-5678", "")
+		_, err = f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "")
 		wantKind(t, "cancel twice", err, heydoctor.Conflict, "")
 		f.book(t, start, "이둘", "01022223333", "")
 
@@ -262,7 +262,7 @@ func TestReschedule(t *testing.T) {
 		taken := f.book(t, a.Add(15*time.Minute), "이둘", "01022223333", "")
 
 		// Onto a taken slot: Conflict with alternatives, nothing changed.
-		_, err := f.svc.RescheduleByPatient(ctx, r.Code, "01012345678", taken.Start)
+		_, err := f.svc.RescheduleByPatient(ctx, Client{}, r.Code, "01012345678", taken.Start)
 		var ce *ConflictError
 		if !errors.As(err, &ce) || heydoctor.KindOf(err) != heydoctor.Conflict || len(ce.Alternatives) != maxAlternatives {
 			t.Fatalf("reschedule onto taken: %v", err)
@@ -272,12 +272,12 @@ func TestReschedule(t *testing.T) {
 			t.Errorf("failed reschedule changed the reservation: %+v", cur)
 		}
 		// Onto a slot outside the plan, and onto lunch.
-		_, err = f.svc.RescheduleByPatient(ctx, r.Code, "01012345678", at(t, "2026-11-30 12:15"))
+		_, err = f.svc.RescheduleByPatient(ctx, Client{}, r.Code, "01012345678", at(t, "2026-11-30 12:15"))
 		wantKind(t, "reschedule onto lunch", err, heydoctor.Invalid, "start")
 
 		// A free slot: moved, back to requested under a confirmation policy, old slot freed.
 		b := at(t, "2026-11-30 11:00")
-		got, err := f.svc.RescheduleByPatient(ctx, r.Code, "01012345678", b)
+		got, err := f.svc.RescheduleByPatient(ctx, Client{}, r.Code, "01012345678", b)
 		if err != nil || !got.Start.Equal(b) || got.Status != heydoctor.StatusRequested || got.Sequence != 2 {
 			t.Fatalf("reschedule: %+v %v", got, err)
 		}

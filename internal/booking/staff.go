@@ -397,3 +397,55 @@ func (s *Service) UpdateHours(ctx context.Context, st *heydoctor.Staff, h heydoc
 	}
 	return nil
 }
+
+// floodMinimum is how many active upcoming bookings of one phone at one institution the
+// console shows as a possible flood.
+const floodMinimum = 3
+
+// Floods returns the phones holding many active upcoming bookings at the staff member's
+// institution, most first, so that reception can see a flood and cancel it at once.
+func (s *Service) Floods(ctx context.Context, st *heydoctor.Staff) ([]sqlstore.PhoneCount, error) {
+	if err := Authorize(st, PermReservations); err != nil {
+		return nil, err
+	}
+	list, err := s.store.PhoneFloods(ctx, st.InstitutionID, floodMinimum, 50)
+	if err != nil {
+		return nil, fmt.Errorf("phone floods of %d: %w", st.InstitutionID, err)
+	}
+	return list, nil
+}
+
+// CancelPhone cancels every active upcoming booking that patients made with one phone at
+// the staff member's institution, each in its own transaction with its audit entry and
+// webhook event, and returns how many it cancelled. Bookings staff made are kept.
+func (s *Service) CancelPhone(ctx context.Context, st *heydoctor.Staff, phone, reason string) (int, error) {
+	if err := Authorize(st, PermReservations); err != nil {
+		return 0, err
+	}
+	digits, err := NormalizePhone(phone)
+	if err != nil {
+		return 0, err
+	}
+	if reason, err = checkReason(reason, true); err != nil {
+		return 0, err
+	}
+	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{InstitutionID: st.InstitutionID, Phone: digits, From: s.now(),
+		Statuses: []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed}, Limit: 2000})
+	if err != nil {
+		return 0, fmt.Errorf("list bookings of a phone: %w", err)
+	}
+	n := 0
+	for _, r := range list {
+		if r.Channel == heydoctor.ChannelStaff {
+			continue
+		}
+		if _, err := s.Transition(ctx, st, r.ID, ActionCancel, reason); err != nil {
+			if heydoctor.KindOf(err) == heydoctor.Conflict {
+				continue // changed meanwhile
+			}
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -35,7 +35,8 @@ type Booking interface {
 	DoctorSlots(ctx context.Context, doctorID int64, from, to heydoctor.Date) ([]heydoctor.Slot, error)
 	Book(ctx context.Context, req booking.BookRequest) (*heydoctor.Reservation, bool, error)
 	ListForKakao(ctx context.Context, kakaoKey string) ([]*heydoctor.Reservation, error)
-	CancelByPatient(ctx context.Context, code, phone, reason string) (*heydoctor.Reservation, error)
+	CancelForKakao(ctx context.Context, kakaoKey, code string) (*heydoctor.Reservation, error)
+	LinkKakao(ctx context.Context, kakaoKey, code, phone string) (*heydoctor.Reservation, error)
 }
 
 // Directory finds places.
@@ -96,7 +97,8 @@ type state struct {
 	Start      int64    `json:"start,omitempty"`
 	Name       string   `json:"name,omitempty"`
 	Phone      string   `json:"phone,omitempty"`
-	Day        string   `json:"day,omitempty"` // the day whose slots are offered
+	Day        string   `json:"day,omitempty"`       // the day whose slots are offered
+	LinkCode   string   `json:"link_code,omitempty"` // a reservation code to link, until its phone is typed
 	Offered    []string `json:"offered,omitempty"`
 	// Words are what each offered choice puts in the user's bubble when tapped (its label,
 	// or a card button's Say), so that a channel that sends only the words still picks it.
@@ -115,6 +117,9 @@ const (
 	stepName     = "name"
 	stepPhone    = "phone"
 	stepConfirm  = "confirm"
+	// Linking a reservation made elsewhere to a KakaoTalk user: its code, then its phone.
+	stepLinkCode  = "link_code"
+	stepLinkPhone = "link_phone"
 )
 
 // Respond answers one turn. Errors are only for a broken store; the caller shows an
@@ -215,7 +220,7 @@ func offered(st *state, v string) bool {
 func matchLabel(st *state, text string) string {
 	switch strings.TrimSpace(strings.TrimSuffix(text, "요")) {
 	case "처음으로", "처음", "다시", "다시 시작", "취소", "그만":
-		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || strings.HasPrefix(st.Step, "q_") || text != "취소" {
+		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || st.Step == stepLinkCode || st.Step == stepLinkPhone || strings.HasPrefix(st.Step, "q_") || text != "취소" {
 			return "restart"
 		}
 	case "도움말", "사용법":
@@ -286,6 +291,9 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		return e.confirmBooking(ctx, in, st)
 	case strings.HasPrefix(choice, "cancel:"):
 		return e.cancelReservation(ctx, in, st, strings.TrimPrefix(choice, "cancel:"))
+	case choice == "link" && in.Channel == heydoctor.ChannelKakao:
+		st.Step, st.LinkCode = stepLinkCode, ""
+		return Reply{Texts: []string{"홈페이지나 전화로 한 예약을 불러올게요. 예약 번호를 적어 주세요. (예: ABCD2345)"}, Choices: []Choice{restartChoice}}, nil
 	}
 
 	switch st.Step {
@@ -302,6 +310,10 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		return e.takeName(st, text), nil
 	case stepPhone:
 		return e.takePhone(st, text), nil
+	case stepLinkCode:
+		return e.takeLinkCode(st, text), nil
+	case stepLinkPhone:
+		return e.linkReservation(ctx, in, st, text)
 	}
 	if text == "" {
 		return e.help(), nil
@@ -796,7 +808,7 @@ func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply
 	}
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%d|%d|%s", in.Channel, in.UserKey, st.Doctor, st.Start, st.Phone)))
 	req := booking.BookRequest{DoctorID: st.Doctor, Start: time.Unix(st.Start, 0).UTC(), Name: st.Name, Phone: st.Phone, KakaoKey: kakaoKey,
-		IdempotencyKey: "chat-" + hex.EncodeToString(sum[:12]), Channel: in.Channel}
+		IdempotencyKey: "chat-" + hex.EncodeToString(sum[:12]), Channel: in.Channel, ClientAddr: in.ClientAddr}
 	r, _, err := e.booking.Book(ctx, req)
 	st.Name, st.Phone, st.Step = "", "", "" // never keep personal details longer than the booking needs
 	if err != nil {
@@ -831,7 +843,7 @@ func kstShort(t time.Time) string {
 // bookingError explains a refused booking step in the user's words.
 func (e *Engine) bookingError(err error) Reply {
 	switch heydoctor.KindOf(err) {
-	case heydoctor.Invalid, heydoctor.NotFound, heydoctor.Conflict, heydoctor.Forbidden:
+	case heydoctor.Invalid, heydoctor.NotFound, heydoctor.Conflict, heydoctor.Forbidden, heydoctor.TooMany:
 		return Reply{Texts: []string{heydoctor.MessageOf(err)}, Choices: []Choice{restartChoice}}
 	}
 	e.log.Error("chat booking step failed", "err", err)
@@ -852,8 +864,10 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 	if err != nil {
 		return e.bookingError(err), nil
 	}
+	link := Choice{Label: "다른 예약 불러오기", Value: "link"}
 	if len(list) == 0 {
-		return Reply{Texts: []string{"카카오톡으로 한 예약 중 다가오는 예약이 없어요."}, Choices: []Choice{restartChoice}}, nil
+		return Reply{Texts: []string{"이 카카오톡 계정으로 한 예약 중 다가오는 예약이 없어요. 홈페이지나 전화로 한 예약은 예약 번호와 전화번호로 불러올 수 있어요."},
+			Choices: []Choice{link, restartChoice}}, nil
 	}
 	r := Reply{Texts: []string{"다가오는 예약이에요."}}
 	for _, res := range list {
@@ -868,27 +882,58 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 		desc += "\n예약번호 " + res.Code
 		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: "cancel:" + res.Code, Say: "예약 " + res.Code + " 취소할게요"}}})
 	}
-	r.Choices = []Choice{restartChoice}
+	r.Choices = []Choice{link, restartChoice}
 	return r, nil
 }
 
+// cancelReservation cancels one of the KakaoTalk user's own reservations: the service
+// checks the code is in the user's list.
 func (e *Engine) cancelReservation(ctx context.Context, in Input, st *state, code string) (Reply, error) {
 	if in.Channel != heydoctor.ChannelKakao {
 		return e.myReservations(ctx, in, st)
 	}
-	list, err := e.booking.ListForKakao(ctx, in.UserKey)
+	res, err := e.booking.CancelForKakao(ctx, in.UserKey, code)
+	if heydoctor.KindOf(err) == heydoctor.NotFound {
+		return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+	}
 	if err != nil {
 		return e.bookingError(err), nil
 	}
-	for _, res := range list {
-		if res.Code == code && res.Patient != nil {
-			if _, err := e.booking.CancelByPatient(ctx, code, res.Patient.Phone, "카카오톡에서 취소"); err != nil {
-				return e.bookingError(err), nil
-			}
-			return Reply{Texts: []string{fmt.Sprintf("예약(%s, %s)을 취소했어요.", code, kstTime(res.Start))}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
-		}
+	return Reply{Texts: []string{fmt.Sprintf("예약(%s, %s)을 취소했어요.", code, kstTime(res.Start))}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+}
+
+func (e *Engine) takeLinkCode(st *state, text string) Reply {
+	code := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(text), " ", ""))
+	if n := len(code); n < 4 || n > 16 || strings.IndexFunc(code, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) >= 0 {
+		return Reply{Texts: []string{"예약 번호를 다시 적어 주세요. 예약할 때 받은 영문과 숫자예요."}, Choices: []Choice{restartChoice}}
 	}
-	return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+	st.LinkCode, st.Step = code, stepLinkPhone
+	return Reply{Texts: []string{"예약할 때 쓴 휴대전화 번호를 적어 주세요. (예: 010-1234-5678)"}, Choices: []Choice{restartChoice}}
+}
+
+// linkReservation adds a reservation made elsewhere to the user's list, on the proof of
+// its code and phone. The phone is not kept.
+func (e *Engine) linkReservation(ctx context.Context, in Input, st *state, text string) (Reply, error) {
+	code := st.LinkCode
+	st.LinkCode, st.Step = "", ""
+	if in.Channel != heydoctor.ChannelKakao || code == "" {
+		return e.myReservations(ctx, in, st)
+	}
+	if _, err := booking.NormalizePhone(text); err != nil {
+		st.LinkCode, st.Step = code, stepLinkPhone
+		return Reply{Texts: []string{"전화번호를 확인해 주세요. (예: 010-1234-5678)"}, Choices: []Choice{restartChoice}}, nil
+	}
+	if _, err := e.booking.LinkKakao(ctx, in.UserKey, code, text); err != nil {
+		rep := e.bookingError(err)
+		rep.Choices = append([]Choice{{Label: "다시 불러오기", Value: "link"}}, rep.Choices...)
+		return rep, nil
+	}
+	rep, err := e.myReservations(ctx, in, st)
+	if err != nil {
+		return Reply{}, err
+	}
+	rep.Texts = append([]string{"예약을 불러왔어요."}, rep.Texts...)
+	return rep, nil
 }
 
 // base is the site's public URL for links: the configured one, or the one the request

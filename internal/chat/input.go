@@ -17,6 +17,9 @@ type Input struct {
 	Choice string `json:"choice,omitempty"`
 	// Location is where the user is, when the channel knows it (Kakao location value, browser geolocation).
 	Location *Location `json:"location,omitempty"`
+	// ClientAddr is the client address of a website turn, for the booking limits; Kakao
+	// turns come from Kakao's servers and are limited by UserKey instead.
+	ClientAddr string `json:"-"`
 }
 
 // Location is a WGS84 point.

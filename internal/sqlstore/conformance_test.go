@@ -167,7 +167,7 @@ func TestWebhookOutbox(t *testing.T) {
 		start := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
 		r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute), Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelWeb}
 		ev := &sqlstore.Event{Name: "reservation.created", Body: func(r *heydoctor.Reservation) []byte { return []byte(`{"code":"` + r.Code + `"}`) }}
-		if _, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: "가", Phone: "01011112222"}, 1, ev); err != nil {
+		if _, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: "가", Phone: "01011112222"}, 1, ev, sqlstore.Quota{}); err != nil {
 			t.Fatal(err)
 		}
 		due, err := s.DueDeliveries(ctx, 10)

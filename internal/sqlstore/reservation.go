@@ -3,8 +3,12 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,7 +20,7 @@ import (
 )
 
 var reservationFields = []string{"id", "code", "institution_id", "doctor_id", "patient_id", "start_at", "end_at", "status", "channel",
-	"note", "idempotency_key", "sequence", "reason", "created_at", "updated_at"}
+	"note", "idempotency_key", "sequence", "reason", "created_at", "updated_at", "owner_key"}
 
 var reservationColumns = strings.Join(reservationFields, ", ")
 
@@ -30,7 +34,7 @@ func scanReservation(sc interface{ Scan(...any) error }, extra ...any) (*heydoct
 	var status, channel string
 	var key sql.NullString
 	err := sc.Scan(append([]any{&r.ID, &r.Code, &r.InstitutionID, &r.DoctorID, &r.PatientID, &start, &end, &status, &channel, &r.Note,
-		&key, &r.Sequence, &r.Reason, &created, &updated}, extra...)...)
+		&key, &r.Sequence, &r.Reason, &created, &updated, &r.OwnerKey}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -67,12 +71,28 @@ type Event struct {
 	Body func(r *heydoctor.Reservation) []byte
 }
 
+// Quota bounds the active upcoming reservations a new booking joins. Zero fields do not
+// limit. Staff bookings are never counted.
+type Quota struct {
+	// Phone: reservations for the patient's phone with the same owner key as the new one.
+	// Anyone can type a phone number, so the share of an owner (a KakaoTalk user) is kept
+	// apart from the anonymous share of the website and the API: strangers who fill the
+	// anonymous share never lock the owner out.
+	Phone int
+	// PhoneInstitution: the same at the new reservation's institution.
+	PhoneInstitution int
+	// Owner: reservations made by the new reservation's owner (when it has one).
+	Owner int
+}
+
 // CreateReservation books r for patient p in one transaction: it finds or creates the
-// patient (by name and phone), then claims a free seat 1..capacity of the slot. The seat
-// is guarded by a unique index on (doctor, start, seat), so even two servers racing for
-// the last seat cannot both win: the loser gets a Conflict. With an idempotency key, a
-// retry returns the reservation made the first time (created false).
-func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *Event) (created bool, err error) {
+// patient (by name and phone), checks the quota, then claims a free seat 1..capacity of
+// the slot. The seat is guarded by a unique index on (doctor, start, seat), so even two
+// servers racing for the last seat cannot both win: the loser gets a Conflict. The quota
+// is counted under a lock row per phone and per owner, so concurrent bookings cannot all
+// pass one count; over quota is TooMany. With an idempotency key, a retry returns the
+// reservation made the first time (created false).
+func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *Event, q Quota) (created bool, err error) {
 	if capacity < 1 {
 		capacity = 1
 	}
@@ -82,11 +102,30 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 			return false, nil
 		}
 	}
+	var locks []string
+	if q != (Quota{}) && r.Channel != heydoctor.ChannelStaff {
+		if locks, err = s.ensureLocks(ctx, "phone:"+p.Phone, "owner:"+r.OwnerKey); err != nil {
+			return false, translate(err)
+		}
+	}
 	for attempt := 0; attempt < 10; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt) * time.Millisecond)
 		}
 		err = s.withTx(ctx, func(tx *sql.Tx) error {
+			// The locks come first: the counts after them must read what the previous
+			// holder committed.
+			for _, k := range locks {
+				var got string
+				if err := tx.QueryRowContext(ctx, `SELECT lock_key FROM booking_locks WHERE lock_key = ?`+s.forUpdate(), k).Scan(&got); err != nil {
+					return err
+				}
+			}
+			if len(locks) > 0 {
+				if err := s.checkQuota(ctx, tx, r, p.Phone, q); err != nil {
+					return err
+				}
+			}
 			if err := s.findOrCreatePatient(ctx, tx, p); err != nil {
 				return err
 			}
@@ -95,9 +134,9 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 			r.CreatedAt, r.UpdatedAt = time.Unix(now, 0).UTC(), time.Unix(now, 0).UTC()
 			for seat := 1; seat <= capacity; seat++ {
 				res, err := tx.ExecContext(ctx, `INSERT INTO reservations (code, institution_id, doctor_id, patient_id, start_at, end_at, seat,
-					status, channel, note, idempotency_key, sequence, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
+					status, channel, note, idempotency_key, sequence, reason, created_at, updated_at, owner_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?)`,
 					r.Code, r.InstitutionID, r.DoctorID, r.PatientID, r.Start.Unix(), r.End.Unix(), seat, string(r.Status), string(r.Channel),
-					r.Note, nullString(r.IdempotencyKey), now, now)
+					r.Note, nullString(r.IdempotencyKey), now, now, r.OwnerKey)
 				if err == nil {
 					if r.ID, err = res.LastInsertId(); err != nil {
 						return err
@@ -131,23 +170,81 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 	return false, translate(err)
 }
 
+// activeStatuses are the statuses that hold a slot, for SQL.
+var activeStatuses = "'" + string(heydoctor.StatusRequested) + "', '" + string(heydoctor.StatusConfirmed) + "'"
+
+// ensureLocks makes sure the lock rows of keys exist (outside the booking's transaction,
+// so that locking them later never touches a missing row, which InnoDB would guard with
+// a gap lock that deadlocks concurrent bookers). It returns their names in sorted order:
+// every booking takes its locks in the same order.
+func (s *Store) ensureLocks(ctx context.Context, keys ...string) ([]string, error) {
+	var out []string
+	for _, k := range keys {
+		h := sha256.Sum256([]byte(k))
+		out = append(out, hex.EncodeToString(h[:16]))
+	}
+	sort.Strings(out)
+	for _, k := range out {
+		var got string
+		err := s.rdb.QueryRowContext(ctx, `SELECT lock_key FROM booking_locks WHERE lock_key = ?`, k).Scan(&got)
+		if err == nil {
+			continue
+		}
+		if err != sql.ErrNoRows {
+			return nil, err
+		}
+		if _, err := s.wdb.ExecContext(ctx, `INSERT INTO booking_locks (lock_key, created_at) VALUES (?, ?)`, k, s.unix()); err != nil && !isUniqueViolation(err) {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkQuota counts, inside the booking's transaction and after its locks, the active
+// upcoming reservations the new one would join.
+func (s *Store) checkQuota(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, phone string, q Quota) error {
+	now := s.unix()
+	var all, here int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.institution_id = ? THEN 1 ELSE 0 END), 0)
+		FROM reservations r JOIN patients p ON p.id = r.patient_id
+		WHERE p.phone = ? AND r.owner_key = ? AND r.channel <> ? AND r.status IN (`+activeStatuses+`) AND r.end_at > ?`,
+		r.InstitutionID, phone, r.OwnerKey, string(heydoctor.ChannelStaff), now).Scan(&all, &here)
+	if err != nil {
+		return err
+	}
+	if q.PhoneInstitution > 0 && here >= q.PhoneInstitution {
+		return &heydoctor.Error{Kind: heydoctor.TooMany, Field: "phone",
+			Message: fmt.Sprintf("이 전화번호로 이 병원에 잡힌 예약이 이미 %d건이에요. 필요 없는 예약을 취소한 뒤 다시 예약하거나 병원에 전화해 주세요.", here)}
+	}
+	if q.Phone > 0 && all >= q.Phone {
+		return &heydoctor.Error{Kind: heydoctor.TooMany, Field: "phone",
+			Message: fmt.Sprintf("이 전화번호로 잡힌 예약이 이미 %d건이에요. 필요 없는 예약을 취소한 뒤 다시 예약해 주세요.", all)}
+	}
+	if q.Owner > 0 && r.OwnerKey != "" {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations WHERE owner_key = ? AND channel <> ? AND status IN (`+activeStatuses+`) AND end_at > ?`,
+			r.OwnerKey, string(heydoctor.ChannelStaff), now).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n >= q.Owner {
+			return &heydoctor.Error{Kind: heydoctor.TooMany,
+				Message: fmt.Sprintf("이 계정으로 잡힌 예약이 이미 %d건이에요. 필요 없는 예약을 취소한 뒤 다시 예약해 주세요.", n)}
+		}
+	}
+	return nil
+}
+
 func (s *Store) findOrCreatePatient(ctx context.Context, tx *sql.Tx, p *heydoctor.Patient) error {
-	var kakao string
 	// A plain read, not a locking one: a locking read of a missing row takes a gap lock in
 	// InnoDB, and concurrent bookers would deadlock on it. A concurrent insert of the same
 	// person fails the unique index instead, and the caller runs the transaction again.
-	err := tx.QueryRowContext(ctx, `SELECT id, kakao_key FROM patients WHERE phone = ? AND name = ?`, p.Phone, p.Name).Scan(&p.ID, &kakao)
-	if err == nil {
-		if p.KakaoKey != "" && p.KakaoKey != kakao {
-			_, err = tx.ExecContext(ctx, `UPDATE patients SET kakao_key = ? WHERE id = ?`, p.KakaoKey, p.ID)
-		}
-		return err
-	}
+	err := tx.QueryRowContext(ctx, `SELECT id FROM patients WHERE phone = ? AND name = ?`, p.Phone, p.Name).Scan(&p.ID)
 	if err != sql.ErrNoRows {
 		return err
 	}
 	p.CreatedAt = time.Unix(s.unix(), 0).UTC()
-	res, err := tx.ExecContext(ctx, `INSERT INTO patients (name, phone, kakao_key, created_at) VALUES (?, ?, ?, ?)`, p.Name, p.Phone, p.KakaoKey, p.CreatedAt.Unix())
+	res, err := tx.ExecContext(ctx, `INSERT INTO patients (name, phone, created_at) VALUES (?, ?, ?)`, p.Name, p.Phone, p.CreatedAt.Unix())
 	if err != nil {
 		return err // a concurrent insert of the same person: the caller retries the transaction
 	}
@@ -190,8 +287,8 @@ func (s *Store) FindReservationByID(ctx context.Context, id int64) (*heydoctor.R
 func (s *Store) fill(ctx context.Context, r *heydoctor.Reservation) error {
 	var p heydoctor.Patient
 	var created int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT id, name, phone, kakao_key, created_at FROM patients WHERE id = ?`, r.PatientID).
-		Scan(&p.ID, &p.Name, &p.Phone, &p.KakaoKey, &created)
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, name, phone, created_at FROM patients WHERE id = ?`, r.PatientID).
+		Scan(&p.ID, &p.Name, &p.Phone, &created)
 	if err != nil {
 		return translate(err)
 	}
@@ -211,9 +308,10 @@ type ReservationFilter struct {
 	DoctorID      int64
 	From, To      time.Time // start within [From, To)
 	Statuses      []heydoctor.ReservationStatus
-	KakaoKey      string
-	Phone         string
-	Limit         int
+	// Owner: reservations made by this owner key or linked to it with proof.
+	Owner string
+	Phone string
+	Limit int
 }
 
 // ListReservations returns reservations in start order with patients and doctors filled in.
@@ -241,13 +339,13 @@ func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*h
 		}
 		add("r.status IN ("+ph+")", a...)
 	}
-	if f.KakaoKey != "" {
-		add("p.kakao_key = ?", f.KakaoKey)
+	if f.Owner != "" {
+		add("(r.owner_key = ? OR r.id IN (SELECT reservation_id FROM reservation_links WHERE owner_key = ?))", f.Owner, f.Owner)
 	}
 	if f.Phone != "" {
 		add("p.phone = ?", f.Phone)
 	}
-	q := `SELECT ` + qualifiedReservationColumns + `, p.name, p.phone, p.kakao_key FROM reservations r JOIN patients p ON p.id = r.patient_id`
+	q := `SELECT ` + qualifiedReservationColumns + `, p.name, p.phone FROM reservations r JOIN patients p ON p.id = r.patient_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -264,7 +362,7 @@ func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*h
 	var list []*heydoctor.Reservation
 	for rows.Next() {
 		var p heydoctor.Patient
-		r, err := scanReservation(rows, &p.Name, &p.Phone, &p.KakaoKey)
+		r, err := scanReservation(rows, &p.Name, &p.Phone)
 		if err != nil {
 			return nil, err
 		}
@@ -287,6 +385,49 @@ func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*h
 		r.Doctor = d
 	}
 	return list, nil
+}
+
+// LinkReservation lets owner see a reservation it did not make, once the caller has
+// checked the proof (its code and phone). Linking twice is not an error.
+func (s *Store) LinkReservation(ctx context.Context, owner string, reservationID int64) error {
+	_, err := s.wdb.ExecContext(ctx, `INSERT INTO reservation_links (owner_key, reservation_id, created_at) VALUES (?, ?, ?)`, owner, reservationID, s.unix())
+	if err != nil && isUniqueViolation(err) {
+		return nil
+	}
+	return translate(err)
+}
+
+// PhoneCount is how many active upcoming reservations one phone holds at an institution.
+type PhoneCount struct {
+	Phone       string
+	Names       int // different names booked with it
+	Count       int
+	First, Last time.Time // earliest and latest booking time (created)
+}
+
+// PhoneFloods returns the phones holding at least min active upcoming reservations at an
+// institution (staff bookings aside), most first: a flood to see and cancel at once.
+func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit int) ([]PhoneCount, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT p.phone, COUNT(DISTINCT p.id), COUNT(*), MIN(r.created_at), MAX(r.created_at)
+		FROM reservations r JOIN patients p ON p.id = r.patient_id
+		WHERE r.institution_id = ? AND r.channel <> ? AND r.status IN (`+activeStatuses+`) AND r.end_at > ?
+		GROUP BY p.phone HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, p.phone LIMIT ?`,
+		institutionID, string(heydoctor.ChannelStaff), s.unix(), min, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []PhoneCount
+	for rows.Next() {
+		var c PhoneCount
+		var first, last int64
+		if err := rows.Scan(&c.Phone, &c.Names, &c.Count, &first, &last); err != nil {
+			return nil, err
+		}
+		c.First, c.Last = time.Unix(first, 0).UTC(), time.Unix(last, 0).UTC()
+		out = append(out, c)
+	}
+	return out, translate(rows.Err())
 }
 
 // BookedCounts returns, per slot start (Unix seconds), how many active reservations a

@@ -51,19 +51,19 @@ func TestReservationLifecycle(t *testing.T) {
 		}
 		p := &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}
 		r := newRes("key-1")
-		created, err := s.CreateReservation(ctx, r, p, 1, nil)
+		created, err := s.CreateReservation(ctx, r, p, 1, nil, sqlstore.Quota{})
 		if err != nil || !created || r.Code == "" {
 			t.Fatalf("create: %v created=%v code=%q", err, created, r.Code)
 		}
 		// Retry with the same key: the same reservation.
 		again := newRes("key-1")
-		created, err = s.CreateReservation(ctx, again, &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}, 1, nil)
+		created, err = s.CreateReservation(ctx, again, &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}, 1, nil, sqlstore.Quota{})
 		if err != nil || created || again.Code != r.Code {
 			t.Fatalf("idempotent retry: %v created=%v code=%q want %q", err, created, again.Code, r.Code)
 		}
 		// Another person, same slot: conflict, and no patient row left behind.
 		other := newRes("key-2")
-		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil); heydoctor.KindOf(err) != heydoctor.Conflict {
+		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, sqlstore.Quota{}); heydoctor.KindOf(err) != heydoctor.Conflict {
 			t.Fatalf("double booking: err = %v, want conflict", err)
 		}
 		if list, _ := s.ListReservations(ctx, sqlstore.ReservationFilter{Phone: "01099998888"}); len(list) != 0 {
@@ -85,7 +85,7 @@ func TestReservationLifecycle(t *testing.T) {
 		// Reschedule to a taken slot is refused atomically.
 		second := newRes("key-3")
 		second.Start, second.End = start.Add(15*time.Minute), start.Add(30*time.Minute)
-		if _, err := s.CreateReservation(ctx, second, &heydoctor.Patient{Name: "박셋", Phone: "0311234567"}, 1, nil); err != nil {
+		if _, err := s.CreateReservation(ctx, second, &heydoctor.Patient{Name: "박셋", Phone: "0311234567"}, 1, nil, sqlstore.Quota{}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.UpdateReservation(ctx, r.ID, sqlstore.Change{Apply: func(r *heydoctor.Reservation) error {
@@ -104,7 +104,7 @@ func TestReservationLifecycle(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil); err != nil {
+		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, sqlstore.Quota{}); err != nil {
 			t.Fatalf("booking a freed slot: %v", err)
 		}
 		counts, err := s.BookedCounts(ctx, docID, start, start.Add(time.Hour))
@@ -135,7 +135,7 @@ func TestReservationRace(t *testing.T) {
 				defer wg.Done()
 				r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute),
 					Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelAPI, IdempotencyKey: fmt.Sprintf("race-%d", i)}
-				_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil)
+				_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil, sqlstore.Quota{})
 				mu.Lock()
 				defer mu.Unlock()
 				switch {

@@ -175,7 +175,7 @@ func (s *Server) handleCreateReservation(w http.ResponseWriter, r *http.Request)
 	}
 	start, _ := time.Parse(time.RFC3339, req.Start)
 	res, created, err := s.cfg.Booking.Book(r.Context(), booking.BookRequest{DoctorID: req.DoctorID, Start: start, Name: req.Name,
-		Phone: req.Phone, Note: req.Note, IdempotencyKey: key, Channel: heydoctor.ChannelAPI})
+		Phone: req.Phone, Note: req.Note, IdempotencyKey: key, Channel: heydoctor.ChannelAPI, ClientAddr: clientIP(r)})
 	if err != nil {
 		return conflictWithAlternatives(w, err)
 	}
@@ -187,17 +187,19 @@ func (s *Server) handleCreateReservation(w http.ResponseWriter, r *http.Request)
 	return encode(w, status, toReservationJSON(res))
 }
 
-// patientPhone takes the phone from the X-Phone header (preferred: it stays out of URLs
-// and logs) or the phone query parameter.
+// patientPhone takes the phone from the X-Phone header only: a phone number never
+// travels in a URL, where access logs, proxies and browser history would keep it.
 func patientPhone(r *http.Request) string {
-	if p := r.Header.Get("X-Phone"); p != "" {
-		return p
-	}
-	return r.URL.Query().Get("phone")
+	return r.Header.Get("X-Phone")
+}
+
+// patientClient is the client of a patient's request, for the lookup and booking limits.
+func patientClient(r *http.Request) booking.Client {
+	return booking.Client{Addr: clientIP(r)}
 }
 
 func (s *Server) handleGetReservation(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.cfg.Booking.Lookup(r.Context(), r.PathValue("code"), patientPhone(r))
+	res, err := s.cfg.Booking.Lookup(r.Context(), patientClient(r), r.PathValue("code"), patientPhone(r))
 	if err != nil {
 		return err
 	}
@@ -205,7 +207,7 @@ func (s *Server) handleGetReservation(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleCancelReservation(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.cfg.Booking.CancelByPatient(r.Context(), r.PathValue("code"), patientPhone(r), r.URL.Query().Get("reason"))
+	res, err := s.cfg.Booking.CancelByPatient(r.Context(), patientClient(r), r.PathValue("code"), patientPhone(r), r.URL.Query().Get("reason"))
 	if err != nil {
 		return err
 	}
@@ -234,7 +236,7 @@ func (s *Server) handleRescheduleReservation(w http.ResponseWriter, r *http.Requ
 	if phone == "" {
 		phone = patientPhone(r)
 	}
-	res, err := s.cfg.Booking.RescheduleByPatient(r.Context(), r.PathValue("code"), phone, start)
+	res, err := s.cfg.Booking.RescheduleByPatient(r.Context(), patientClient(r), r.PathValue("code"), phone, start)
 	if err != nil {
 		return conflictWithAlternatives(w, err)
 	}
@@ -242,7 +244,7 @@ func (s *Server) handleRescheduleReservation(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) handleReservationICS(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.cfg.Booking.Lookup(r.Context(), r.PathValue("code"), patientPhone(r))
+	res, err := s.cfg.Booking.Lookup(r.Context(), patientClient(r), r.PathValue("code"), patientPhone(r))
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) error {
 	if req.Session == "" {
 		req.Session = randomHex(16)
 	}
-	in := chat.Input{Channel: heydoctor.ChannelWeb, UserKey: req.Session, Text: req.Text, Choice: req.Choice}
+	in := chat.Input{Channel: heydoctor.ChannelWeb, UserKey: req.Session, Text: req.Text, Choice: req.Choice, ClientAddr: clientIP(r)}
 	if req.Lat != 0 || req.Lng != 0 {
 		in.Location = &chat.Location{Lat: req.Lat, Lng: req.Lng}
 	}

@@ -216,9 +216,10 @@ func (s *Server) handleSiteBookPost(w http.ResponseWriter, r *http.Request) erro
 	} else {
 		p.Date = string(heydoctor.DateOf(start))
 	}
+	status := http.StatusBadRequest
 	if len(p.Errors) == 0 {
 		req := booking.BookRequest{DoctorID: p.Doctor.ID, Start: start, Name: p.Form.Name, Phone: p.Form.Phone, Note: p.Form.Note,
-			IdempotencyKey: p.Form.Key, Channel: heydoctor.ChannelWeb}
+			IdempotencyKey: p.Form.Key, Channel: heydoctor.ChannelWeb, ClientAddr: clientIP(r)}
 		res, _, err := svc.Book(r.Context(), req)
 		if err == nil {
 			if res.Institution == nil {
@@ -239,6 +240,8 @@ func (s *Server) handleSiteBookPost(w http.ResponseWriter, r *http.Request) erro
 			p.Slots = siteAlternatives(ce.Alternatives)
 		} else if !p.Errors.add(err) {
 			return err
+		} else if heydoctor.KindOf(err) == heydoctor.TooMany {
+			status = http.StatusTooManyRequests
 		}
 	}
 	if !p.Alternatives {
@@ -246,7 +249,6 @@ func (s *Server) handleSiteBookPost(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 	}
-	status := http.StatusBadRequest
 	if p.Alternatives {
 		status = http.StatusConflict
 	}

@@ -99,7 +99,7 @@ func (s *Server) handleSiteChatPost(w http.ResponseWriter, r *http.Request) erro
 	if s.cfg.Chat == nil {
 		return heydoctor.Errorf(heydoctor.Unavailable, "지금은 상담을 쓸 수 없어요. 진료과로 병원을 찾아 주세요")
 	}
-	reply, err := s.cfg.Chat.Respond(r.Context(), chat.Input{Channel: heydoctor.ChannelWeb, UserKey: p.Session, Text: text, Choice: choice})
+	reply, err := s.cfg.Chat.Respond(r.Context(), chat.Input{Channel: heydoctor.ChannelWeb, UserKey: p.Session, Text: text, Choice: choice, ClientAddr: clientIP(r)})
 	if err != nil {
 		if !p.Errors.add(err) {
 			return err

@@ -115,12 +115,14 @@ func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*heydoctor.
 	if f.Phone == "" {
 		p.Errors["phone"] = "예약할 때 쓴 전화번호를 입력해 주세요"
 	}
+	limited := false
 	if len(p.Errors) == 0 {
-		res, err := svc.Lookup(r.Context(), f.Code, f.Phone)
+		res, err := svc.Lookup(r.Context(), patientClient(r), f.Code, f.Phone)
 		if err == nil {
 			return res, f, nil
 		}
-		if heydoctor.KindOf(err) == heydoctor.NotFound {
+		limited = heydoctor.KindOf(err) == heydoctor.TooMany
+		if heydoctor.KindOf(err) == heydoctor.NotFound || limited {
 			p.Errors["code"] = heydoctor.MessageOf(err)
 		} else if !p.Errors.add(err) {
 			return nil, f, err
@@ -130,6 +132,9 @@ func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*heydoctor.
 	status := http.StatusBadRequest
 	if p.Errors["code"] != "" && f.Code != "" && f.Phone != "" {
 		status = http.StatusNotFound
+	}
+	if limited {
+		status = http.StatusTooManyRequests
 	}
 	return nil, f, s.render(w, r, status, "site_lookup", "내 예약", p)
 }
@@ -198,7 +203,7 @@ func (s *Server) handleSiteCancel(w http.ResponseWriter, r *http.Request) error 
 	svc, _ := s.siteBooking()
 	phone, _ := booking.NormalizePhone(f.Phone)
 	reason := r.PostForm.Get("reason")
-	out, err := svc.CancelByPatient(r.Context(), f.Code, f.Phone, reason)
+	out, err := svc.CancelByPatient(r.Context(), patientClient(r), f.Code, f.Phone, reason)
 	if err != nil {
 		p := s.siteReservationPage(res, phone, false)
 		if !p.Errors.add(err) {
@@ -235,7 +240,7 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 		p.Errors["start"] = "바꿀 시간을 골라 주세요"
 		return s.renderReservation(w, r, http.StatusBadRequest, p)
 	}
-	out, err := svc.RescheduleByPatient(r.Context(), f.Code, f.Phone, start)
+	out, err := svc.RescheduleByPatient(r.Context(), patientClient(r), f.Code, f.Phone, start)
 	if err != nil {
 		var ce *booking.ConflictError
 		if errors.As(err, &ce) {

@@ -147,7 +147,7 @@ type siteFieldErrors map[string]string
 // that belongs on the form rather than an error page.
 func (fe siteFieldErrors) add(err error) bool {
 	switch heydoctor.KindOf(err) {
-	case heydoctor.Invalid, heydoctor.Conflict, heydoctor.Forbidden:
+	case heydoctor.Invalid, heydoctor.Conflict, heydoctor.Forbidden, heydoctor.TooMany:
 	default:
 		return false
 	}
