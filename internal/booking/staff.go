@@ -398,9 +398,9 @@ func (s *Service) UpdateHours(ctx context.Context, st *heydoctor.Staff, h heydoc
 	return nil
 }
 
-// floodMinimum is how many active upcoming bookings of one phone at one institution the
+// FloodMinimum is how many active upcoming bookings of one phone at one institution the
 // console shows as a possible flood.
-const floodMinimum = 3
+const FloodMinimum = 3
 
 // Floods returns the phones holding many active upcoming bookings at the staff member's
 // institution, most first, so that reception can see a flood and cancel it at once.
@@ -408,7 +408,7 @@ func (s *Service) Floods(ctx context.Context, st *heydoctor.Staff) ([]sqlstore.P
 	if err := Authorize(st, PermReservations); err != nil {
 		return nil, err
 	}
-	list, err := s.store.PhoneFloods(ctx, st.InstitutionID, floodMinimum, 50)
+	list, err := s.store.PhoneFloods(ctx, st.InstitutionID, FloodMinimum, 50)
 	if err != nil {
 		return nil, fmt.Errorf("phone floods of %d: %w", st.InstitutionID, err)
 	}

@@ -32,6 +32,8 @@ func (s *Server) consoleRoutes(mux *routeMux) {
 	mux.Handle("GET /console/settings", staff(s.page(s.handleConsoleSettings)))
 	mux.Handle("POST /console/closures", staff(s.page(s.handleConsoleClosure)))
 	mux.Handle("POST /console/hours", staff(s.page(s.handleConsoleHours)))
+	mux.Handle("GET /console/floods", staff(s.page(s.handleConsoleFloods)))
+	mux.Handle("POST /console/floods/cancel", staff(s.page(s.handleConsoleCancelFlood)))
 
 	mux.Handle("GET /console/api/reservations", staff(s.api(s.handleAPIConsoleReservations)))
 	mux.Handle("POST /console/api/reservations/{id}/reschedule", staff(s.api(s.handleAPIConsoleReschedule)))

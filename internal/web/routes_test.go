@@ -97,6 +97,7 @@ var routeCases = []routeCase{
 		"":        {http.StatusOK, "진료실 ·"},
 	}},
 	{pattern: "GET /console/settings", path: "/console/settings", want: staffOnly("<title>휴진·진료시간 ·")},
+	{pattern: "GET /console/floods", path: "/console/floods", want: staffOnly("<title>몰린 예약 ·")},
 	{pattern: "GET /console/api/reservations", path: "/console/api/reservations?date=2026-11-25", want: staffAPI(`"date":"2026-11-25"`)},
 	{pattern: "GET /console/api/doctors", path: "/console/api/doctors", want: staffAPI(`"items":[`)},
 	{pattern: "GET /console/api/audit", path: "/console/api/audit", want: adminAPI(`"items":`)},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"heydoctor"
 	"heydoctor/internal/booking"
 )
 
@@ -235,5 +237,52 @@ func TestPhoneNeverInURL(t *testing.T) {
 	}
 	if code, raw := e.do(t, "GET", "/api/v1/reservations/"+r.Code, "", map[string]string{"X-Phone": "010-1234-5678"}, nil); code != 200 {
 		t.Errorf("header lookup = %d %s", code, raw)
+	}
+}
+
+// TestConsoleFloods: reception sees a phone that holds many bookings and cancels them at
+// once; a booking staff made for that phone is kept.
+func TestConsoleFloods(t *testing.T) {
+	e := newSiteEnv(t)
+	ctx := context.Background()
+	in := siteDemoHospital(t, e)
+	addStaff(t, e, in.ID, "desk", heydoctor.RoleReception)
+	doctors, err := e.store.ListDoctors(ctx, in.ID)
+	if err != nil || len(doctors) == 0 {
+		t.Fatalf("rooms: %v", err)
+	}
+	book := e.srv.cfg.Booking
+	slots, err := book.DoctorSlots(ctx, doctors[0].ID, "2026-11-26", "2026-11-27")
+	if err != nil || len(slots) < 5 {
+		t.Fatalf("slots: %d %v", len(slots), err)
+	}
+	for i, ch := range []heydoctor.Channel{heydoctor.ChannelWeb, heydoctor.ChannelAPI, heydoctor.ChannelWeb, heydoctor.ChannelStaff} {
+		if _, _, err := book.Book(ctx, booking.BookRequest{DoctorID: doctors[0].ID, Start: slots[i].Start, Name: fmt.Sprintf("장난%d", i), Phone: "010-4040-4040", Channel: ch}); err != nil {
+			t.Fatalf("booking %d: %v", i, err)
+		}
+	}
+	csrf := loginAs(t, e, "desk")
+	code, body, _ := e.get(t, "/console/floods")
+	if code != http.StatusOK {
+		t.Fatalf("floods page = %d", code)
+	}
+	mustContain(t, siteMain(body), "010-4040-4040", "3건 모두 취소")
+	code, _, hdr := e.post(t, "/console/floods/cancel", url.Values{"csrf": {csrf}, "phone": {"01040404040"}, "reason": {"장난 예약"}})
+	if ok := okBanner(t, e, hdr); code != http.StatusSeeOther || ok != "예약 3건을 취소했어요" {
+		t.Errorf("cancel the flood = %d, banner %q", code, ok)
+	}
+	list, err := book.DayList(ctx, &heydoctor.Staff{ID: 1, InstitutionID: in.ID, Role: heydoctor.RoleReception}, "2026-11-26", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := map[heydoctor.ReservationStatus]int{}
+	for _, r := range list {
+		left[r.Status]++
+	}
+	if left[heydoctor.StatusCancelled] != 3 || left[heydoctor.StatusCancelled]+left[heydoctor.StatusRequested]+left[heydoctor.StatusConfirmed] != 4 {
+		t.Errorf("after the cancel: %v; want 3 cancelled and the staff booking kept", left)
+	}
+	if _, body, _ := e.get(t, "/console/floods"); strings.Contains(body, "010-4040-4040") {
+		t.Error("the cancelled flood is still listed")
 	}
 }
