@@ -202,32 +202,46 @@ func TestBookingQuotaRace(t *testing.T) {
 		clock.T = epoch
 		ctx := context.Background()
 		f := newFixture(t, s, clock, policyConfirm())
-		free, err := f.svc.DoctorSlots(ctx, f.doctorID, "2026-11-30", "2026-12-01")
-		if err != nil || len(free) < 40 {
+		free, err := f.svc.DoctorSlots(ctx, f.doctorID, "2026-11-30", "2026-12-02")
+		if err != nil || len(free) < 80 {
 			t.Fatalf("slots: %d %v", len(free), err)
 		}
-		var mu sync.Mutex
-		results := map[string]int{}
-		var wg sync.WaitGroup
-		for i := range 40 {
-			wg.Go(func() {
-				_, _, err := f.svc.Book(ctx, BookRequest{DoctorID: f.doctorID, Start: free[i].Start, Name: fmt.Sprintf("환자%d", i), Phone: "01055556666"})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					results["ok"]++
-				case heydoctor.KindOf(err) == heydoctor.TooMany:
-					results["too_many"]++
-				default:
-					results[err.Error()]++
-				}
-			})
+		race := func(req func(i int) BookRequest) map[string]int {
+			var mu sync.Mutex
+			results := map[string]int{}
+			var wg sync.WaitGroup
+			for i := range 40 {
+				wg.Go(func() {
+					_, _, err := f.svc.Book(ctx, req(i))
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						results["ok"]++
+					case heydoctor.KindOf(err) == heydoctor.TooMany:
+						results["too_many"]++
+					default:
+						results[err.Error()]++
+					}
+				})
+			}
+			wg.Wait()
+			return results
 		}
-		wg.Wait()
-		want := map[string]int{"ok": f.svc.Limits().PhoneActiveInstitution, "too_many": 40 - f.svc.Limits().PhoneActiveInstitution}
-		if d := cmp.Diff(want, results); d != "" {
-			t.Errorf("race mismatch (-want +got):\n%s", d)
+		lim := f.svc.Limits()
+		got := race(func(i int) BookRequest {
+			return BookRequest{DoctorID: f.doctorID, Start: free[i].Start, Name: fmt.Sprintf("환자%d", i), Phone: "01055556666"}
+		})
+		if d := cmp.Diff(map[string]int{"ok": lim.PhoneActiveInstitution, "too_many": 40 - lim.PhoneActiveInstitution}, got); d != "" {
+			t.Errorf("one phone: race mismatch (-want +got):\n%s", d)
+		}
+		// One KakaoTalk user with a different phone each time: the owner's lock holds.
+		got = race(func(i int) BookRequest {
+			return BookRequest{DoctorID: f.doctorID, Start: free[40+i].Start, Name: "홍길동", Phone: fmt.Sprintf("010777%05d", i),
+				KakaoKey: "racer", Channel: heydoctor.ChannelKakao}
+		})
+		if d := cmp.Diff(map[string]int{"ok": lim.KakaoActive, "too_many": 40 - lim.KakaoActive}, got); d != "" {
+			t.Errorf("one KakaoTalk user: race mismatch (-want +got):\n%s", d)
 		}
 	})
 }

@@ -104,7 +104,11 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 	}
 	var locks []string
 	if q != (Quota{}) && r.Channel != heydoctor.ChannelStaff {
-		if locks, err = s.ensureLocks(ctx, "phone:"+p.Phone, "owner:"+r.OwnerKey); err != nil {
+		keys := []string{"phone:" + p.Phone}
+		if r.OwnerKey != "" {
+			keys = append(keys, "owner:"+r.OwnerKey)
+		}
+		if locks, err = s.ensureLocks(ctx, keys...); err != nil {
 			return false, translate(err)
 		}
 	}
