@@ -74,6 +74,9 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 	}
 
 	a.booking = booking.NewService(store, cal, time.Now, log)
+	limits := booking.DefaultLimits
+	limits.AddrPerHour = cfg.bookingsPerAddr
+	a.booking.SetLimits(limits)
 	a.booking.OnTransition = func(status string) { transitions.WithLabelValues(status).Inc() }
 	a.queue = queue.NewService(store, a.dir, time.Now, log)
 	dispatcher := booking.NewDispatcher(store, nil, log, time.Now)

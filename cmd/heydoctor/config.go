@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
+	"heydoctor/internal/booking"
 	"heydoctor/internal/sqlstore"
 )
 
@@ -33,8 +35,10 @@ type config struct {
 	KakaoBotIDs    string
 	KakaoJSKey     string
 	WebhookTimeout string
+	BookingsPerIP  string
 
-	proxies []netip.Prefix
+	proxies         []netip.Prefix
+	bookingsPerAddr int
 }
 
 // option binds one setting to its flag and variable. Secrets may also come from
@@ -62,6 +66,7 @@ var options = []option{
 	{"kakao-secret", "HEYDOCTOR_KAKAO_SECRET", "", "shared secret Kakao sends in X-HeyDoctor-Skill-Secret; empty leaves /kakao/skill open", true, func(c *config) *string { return &c.KakaoSecret }},
 	{"kakao-bot-ids", "HEYDOCTOR_KAKAO_BOT_IDS", "", "comma-separated Kakao bot ids allowed to call the skill (empty: any)", false, func(c *config) *string { return &c.KakaoBotIDs }},
 	{"kakao-js-key", "HEYDOCTOR_KAKAO_JS_KEY", "", "Kakao Maps JavaScript key; without it the map uses Leaflet and OpenStreetMap", false, func(c *config) *string { return &c.KakaoJSKey }},
+	{"bookings-per-address", "HEYDOCTOR_BOOKINGS_PER_ADDRESS", strconv.Itoa(booking.DefaultLimits.AddrPerHour), "bookings one client address may make per hour on the website and the API, per replica (0: no limit, for load tests)", false, func(c *config) *string { return &c.BookingsPerIP }},
 }
 
 // usageError is a mistake in the command line or configuration: exit status 2.
@@ -155,6 +160,11 @@ func (c *config) validate() error {
 		if id = strings.TrimSpace(id); len(id) > 64 {
 			bad("HEYDOCTOR_KAKAO_BOT_IDS", "bot id too long: %q", id)
 		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(c.BookingsPerIP)); err != nil || n < 0 || n > 1_000_000 {
+		bad("HEYDOCTOR_BOOKINGS_PER_ADDRESS", "want a whole number of bookings per hour (0 for no limit), got %q", c.BookingsPerIP)
+	} else {
+		c.bookingsPerAddr = n
 	}
 	if len(errs) > 0 {
 		return usageError{errors.Join(errs...)}

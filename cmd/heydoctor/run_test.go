@@ -213,6 +213,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad proxies", map[string]string{"HEYDOCTOR_TRUSTED_PROXIES": "10.0.0.0/99"}, []string{"serve"}, "HEYDOCTOR_TRUSTED_PROXIES"},
 		{"cert without key", map[string]string{"HEYDOCTOR_TLS_CERT": "a.pem"}, []string{"serve"}, "HEYDOCTOR_TLS_CERT"},
 		{"bad base url", map[string]string{"HEYDOCTOR_BASE_URL": "example.com"}, []string{"serve"}, "HEYDOCTOR_BASE_URL"},
+		{"bad booking limit", map[string]string{"HEYDOCTOR_BOOKINGS_PER_ADDRESS": "-1"}, []string{"serve"}, "HEYDOCTOR_BOOKINGS_PER_ADDRESS"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "nope"},
 		{"unknown command", nil, []string{"frobnicate"}, "frobnicate"},
 	}
