@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -352,6 +353,11 @@ func (p parser) parseEnvelope(data []byte, res *Result) error {
 	hol := newHolidays(res)
 	if res.Format != FormatKASI {
 		res.Institutions = make([]heydoctor.Institution, 0, len(env.items))
+	}
+	// The location operation of the pharmacy service answers with dutyDiv H, which
+	// Detect reads as the hospital service: a page of pharmacies only is the pharmacy scope.
+	if res.Format == FormatNMC && len(env.items) > 0 && !slices.ContainsFunc(env.items, func(f fields) bool { return f["dutyDiv"] != "H" }) {
+		res.Scope = "nmc:pharmacy"
 	}
 	for i, f := range env.items {
 		res.Read++

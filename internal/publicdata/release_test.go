@@ -428,3 +428,14 @@ func FuzzReadRelease(f *testing.F) {
 		rel.Institutions()
 	})
 }
+
+func TestParseReleaseAsOneInput(t *testing.T) {
+	_, err := Parse(bytes.NewReader(readTestdata(t, releaseSample)), "")
+	if err == nil || !strings.Contains(err.Error(), "bulk release") {
+		t.Errorf("Parse of a release: %v, want an error pointing to the release reader", err)
+	}
+	// The pharmacy location operation says dutyDiv H: its scope is the pharmacies'.
+	if res := parseFile(t, "nmc_pharmacy_lcinfo.json", ""); res.Scope != "nmc:pharmacy" || res.Institutions[0].Carries.Has(heydoctor.FieldHours) {
+		t.Errorf("location list: scope %q, carries %b; want nmc:pharmacy without hours", res.Scope, res.Institutions[0].Carries)
+	}
+}

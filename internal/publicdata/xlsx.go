@@ -14,6 +14,9 @@ import (
 // Cells are read raw: times and postcodes come as numbers (900, 3181) and are padded by
 // the same helpers; 개설일자 is an Excel serial and is not imported.
 func (p parser) parseXLSX(data []byte, res *Result) error {
+	if IsRelease(bytes.NewReader(data), int64(len(data))) {
+		return errors.New("this ZIP is not a workbook but a set of tables, such as HIRA's bulk release: import the file itself (ReadRelease)")
+	}
 	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		// A ZIP bomb must not expand without bound; a real 80,000-row sheet is ~100 MB.
 		UnzipSizeLimit:    1 << 30,
