@@ -15,7 +15,10 @@ func runTriage(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && args[0] == "eval" {
 		return runTriageEval(env, args[1:])
 	}
-	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\" | triage eval FILE.tsv")
+	if len(args) > 0 && args[0] == "train" {
+		return runTriageTrain(env, args[1:])
+	}
+	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\" | triage eval FILE.tsv | triage train [-o FILE]")
 	asJSON := fs.Bool("json", false, "print the whole result as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -82,5 +85,36 @@ func runTriageEval(env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprint(env.stdout, eng.Report(rows).String())
+	return nil
+}
+
+// runTriageTrain retrains the department model on the embedded corpora and writes its
+// weights (go generate ./internal/triage/ runs it). The same data always gives the same
+// file.
+func runTriageTrain(env *environment, args []string) error {
+	fs := newFlagSet(env, "triage train", "triage train [-o internal/triage/data/model.bin]")
+	out := fs.String("o", "internal/triage/data/model.bin", "where to write the weights")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("triage train takes no arguments")
+	}
+	eng, err := triage.New()
+	if err != nil {
+		return err
+	}
+	b, err := eng.TrainModelFile()
+	if err != nil {
+		return err
+	}
+	tmp := *out + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "wrote %s (%d bytes)\n", *out, len(b))
 	return nil
 }

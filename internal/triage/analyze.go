@@ -46,7 +46,7 @@ func (e *Engine) Analyze(text string) Result {
 		if len(rd.present) == 0 && rd.ci < 0 && r.Intent != IntentEmergency {
 			return r
 		}
-		recs = e.rankDepartments(rd, e.mentionedDepartments(rd.c.s), prediction{})
+		recs = e.rankDepartments(rd, e.mentionedDepartments(rd.c.s))
 	}
 	for i, d := range recs {
 		if i > 0 && d.Probability < 0.01 {
@@ -77,7 +77,6 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 	r.Findings = rd.findings
 	r.Patient, r.Temperature, r.Duration = f.patient, f.temp, f.duration
 
-	pred := e.clf.predict(c.s)
 	if flags := e.redFlags(current, words, f); len(flags) > 0 {
 		return e.emergency(r, flags), &rd
 	}
@@ -109,12 +108,12 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 	case intent == IntentBooking || intent == IntentMyReservations:
 		r.Intent = intent
 		if hasSymptoms {
-			r.Departments = e.rankDepartments(&rd, mentioned, pred)
+			r.Departments = e.rankDepartments(&rd, mentioned)
 		}
 		r.Answer = e.intentAnswer(intent)
 		return r, &rd
 	case hasSymptoms:
-		return e.symptomResult(r, &rd, mentioned, pred), &rd
+		return e.symptomResult(r, &rd, mentioned), &rd
 	case intent != "":
 		r.Intent = intent
 		r.Answer = e.intentAnswer(intent)
@@ -124,16 +123,15 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 		return r, &rd
 	}
 
-	// Nothing in the lexicon: fall back on the classifier, and say which words it used.
-	// A message with only a few known n-grams gives it too little to go on.
-	group, p := bestGroup(pred)
-	if len(pred.grams) < classifierMinGrams {
+	// Nothing in the lexicon: fall back on the model, and say which words it used. A
+	// message with only a few known features gives it too little to go on.
+	group, p, label := e.modelGroup(&rd)
+	if rd.known < classifierMinGrams {
 		group = ""
 	}
 	switch {
 	case group == "emergency:" && p >= classifierEmergencyMin && len(r.Findings) == 0:
-		label, _ := pred.best("emergency:")
-		flag := RedFlag{ID: "classifier", Name: "응급으로 보이는 표현", Level: LevelEmergencyER, Because: e.evidenceWords(c, pred, label)}
+		flag := RedFlag{ID: "classifier", Name: "응급으로 보이는 표현", Level: LevelEmergencyER, Because: e.modelWords(&rd, label)}
 		if label == "emergency:119" || label == "emergency:crisis" {
 			flag.Level = LevelEmergency119
 		}
@@ -142,7 +140,7 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 		}
 		return e.emergency(r, []RedFlag{flag}), &rd
 	case group == "dept:" && p >= classifierDeptMin:
-		return e.symptomResult(r, &rd, mentioned, pred), &rd
+		return e.symptomResult(r, &rd, mentioned), &rd
 	case group != "" && group != "dept:" && group != "info" && group != "emergency:" && p >= 0.5:
 		r.Intent = Intent(group)
 		r.Answer = e.intentAnswer(r.Intent)
@@ -157,15 +155,29 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 	return r, &rd
 }
 
-// bestGroup sums the classifier's posterior by intent group.
-func bestGroup(p prediction) (string, float64) {
+// modelGroup sums the model's probabilities by intent group (dept:, emergency:, info,
+// greeting, …) and returns the best group, its probability and its best label.
+func (e *Engine) modelGroup(rd *reading) (string, float64, string) {
+	prob := e.modelProb(rd)
+	sums := make(map[string]float64)
+	bestLabel := make(map[string]string)
+	for i, l := range e.model.labels {
+		g := l
+		if k, _, ok := strings.Cut(l, ":"); ok {
+			g = k + ":"
+		}
+		if bl, ok := bestLabel[g]; !ok || prob[i] > prob[slices.Index(e.model.labels, bl)] {
+			bestLabel[g] = l
+		}
+		sums[g] += prob[i]
+	}
 	best, bp := "", 0.0
 	for _, g := range []string{"dept:", "info", "emergency:", "greeting", "help", "booking", "my_reservations", "unknown"} {
-		if v := p.group(g); v > bp {
+		if v := sums[g]; v > bp {
 			best, bp = g, v
 		}
 	}
-	return best, bp
+	return best, bp, bestLabel[best]
 }
 
 func (e *Engine) symptomIndex(id string) int {
@@ -319,7 +331,7 @@ func (e *Engine) diseaseInfo(r Result, c *Condition, f facts) Result {
 // rankDepartments ranks 진료과 by the department model's calibrated probabilities,
 // with a department the user names and a condition they mention added on top, and
 // explains each by the symptoms and words that point to it.
-func (e *Engine) rankDepartments(rd *reading, mentioned []string, pred prediction) []Recommendation {
+func (e *Engine) rankDepartments(rd *reading, mentioned []string) []Recommendation {
 	prob := e.modelProb(rd)
 	score := make(map[string]float64)
 	var total float64
@@ -464,7 +476,13 @@ func (e *Engine) learnedFlag(rd *reading) (RedFlag, bool) {
 // computed once per message.
 func (e *Engine) modelProb(rd *reading) []float64 {
 	if rd.prob == nil {
-		rd.prob = e.model.predict(e.features(rd))
+		x := e.features(rd)
+		for _, f := range x {
+			if _, ok := e.model.index[f.h]; ok {
+				rd.known++
+			}
+		}
+		rd.prob = e.model.predict(x)
 	}
 	return rd.prob
 }
@@ -571,9 +589,9 @@ func (e *Engine) patientRule(in []Recommendation, p Patient, why string) []Recom
 
 func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
 
-func (e *Engine) symptomResult(r Result, rd *reading, mentioned []string, pred prediction) Result {
+func (e *Engine) symptomResult(r Result, rd *reading, mentioned []string) Result {
 	r.Intent = IntentSymptom
-	r.Departments = e.rankDepartments(rd, mentioned, pred)
+	r.Departments = e.rankDepartments(rd, mentioned)
 	r.Level = e.level(rd.present, rd.f)
 	switch {
 	case len(rd.present) == 0 && rd.ci < 0 && len(mentioned) == 0 && (len(r.Departments) == 0 || r.Departments[0].Score < 0.5):
@@ -628,19 +646,6 @@ func (e *Engine) deptQuestion(recs []Recommendation) *Question {
 	return q
 }
 
-// evidenceWords turns the classifier's telling n-grams into the user's words.
-func (e *Engine) evidenceWords(c compacted, pred prediction, label string) []string {
-	var out []string
-	for _, g := range e.clf.evidence(pred, label, 3) {
-		if i := strings.Index(c.s, g); i >= 0 {
-			if w := c.words(i, i+len(g)); w != "" && !slices.Contains(out, w) {
-				out = append(out, w)
-			}
-		}
-	}
-	return out
-}
-
 func (e *Engine) symptomAnswer(r Result) string {
 	if len(r.Departments) == 0 {
 		return e.ans["unknown"]
@@ -693,6 +698,7 @@ type reading struct {
 	ci, cStart, cEnd int
 	info             bool
 	prob             []float64 // the department model's, once computed
+	known            int       // features of the message the model knows
 }
 
 func (e *Engine) read(c compacted) reading {

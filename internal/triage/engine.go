@@ -18,7 +18,7 @@ import (
 // dataFiles is the knowledge base: symptoms, red flags, the lexicon of cue words, the
 // condition explanations and the labelled corpus the classifier learns from.
 //
-//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv data/corpus/*.tsv data/answers.tsv data/groups.tsv
+//go:embed data/lexicon.tsv data/symptoms.tsv data/redflags.tsv data/conditions.tsv data/corpus.tsv data/corpus/*.tsv data/answers.tsv data/groups.tsv data/model.bin
 var dataFiles embed.FS
 
 // Engine understands symptom messages. It is immutable after New and safe for
@@ -30,14 +30,16 @@ type Engine struct {
 	conditions []Condition
 	condByName map[string]*Condition
 	condTerms  []condTerm
-	clf        *classifier
 	model      *model
-	ans        map[string]string
-	groups     []group
-	byFirst    map[rune][]patternRef
-	deptTerms  []deptTerm
-	train      []Example
-	test       []Example
+	// dataFP fingerprints the data training reads; modelFP is the fingerprint stored
+	// with the embedded weights.
+	dataFP, modelFP [32]byte
+	ans             map[string]string
+	groups          []group
+	byFirst         map[rune][]patternRef
+	deptTerms       []deptTerm
+	train           []Example
+	test            []Example
 	// regTrain and regDev are the register corpora (data/corpus/*.tsv) by register.
 	regTrain, regDev map[string][]Example
 }
@@ -148,12 +150,18 @@ func newEngine(fsys fs.FS) (*Engine, error) {
 	if err := e.loadRegisters(fsys); err != nil {
 		return nil, fmt.Errorf("triage: %w", err)
 	}
-	all := slices.Clone(e.train)
-	for _, reg := range slices.Sorted(maps.Keys(e.regTrain)) {
-		all = append(all, e.regTrain[reg]...)
+	if e.dataFP, err = trainingFingerprint(fsys); err != nil {
+		return nil, fmt.Errorf("triage: %w", err)
 	}
-	e.clf = trainClassifier(classLabels(e.train), func(s string) string { return compact(normalize(s)).s })
-	e.model = e.trainModel(all)
+	// The embedded weights when there are any (see modelfile.go), else train now.
+	if b, err := fs.ReadFile(fsys, "model.bin"); err == nil && len(b) > 0 {
+		if e.model, e.modelFP, err = decodeModel(b); err != nil {
+			return nil, fmt.Errorf("triage: %w", err)
+		}
+	} else {
+		e.model = e.trainModel(classLabels(e.trainingRows()))
+		e.modelFP = e.dataFP
+	}
 	return e, nil
 }
 
@@ -170,6 +178,17 @@ func classLabels(in []Example) []Example {
 	}
 	return out
 }
+
+// trainingRows are the train splits of every corpus, in a fixed order.
+func (e *Engine) trainingRows() []Example {
+	all := slices.Clone(e.train)
+	for _, reg := range slices.Sorted(maps.Keys(e.regTrain)) {
+		all = append(all, e.regTrain[reg]...)
+	}
+	return all
+}
+
+//go:generate go run heydoctor/cmd/heydoctor triage train -o data/model.bin
 
 // loadRegisters reads every data/corpus/*.tsv; the file name is the register.
 func (e *Engine) loadRegisters(fsys fs.FS) error {

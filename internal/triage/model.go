@@ -208,7 +208,8 @@ func titleEnd(c compacted) int {
 	return 0
 }
 
-// trainModel fits the model on the examples whose label starts with dept: or emergency:.
+// trainModel fits the model on every labelled example: departments, emergencies and the
+// intents (greeting, help, booking, my_reservations, unknown, info).
 func (e *Engine) trainModel(rows []Example) *model {
 	m := &model{temp: 1}
 	labelIdx := make(map[string]int)
@@ -220,9 +221,6 @@ func (e *Engine) trainModel(rows []Example) *model {
 	var data, calib []row
 	count := make(map[uint32]int)
 	for _, ex := range rows {
-		if !strings.HasPrefix(ex.Label, "dept:") && !strings.HasPrefix(ex.Label, "emergency:") {
-			continue
-		}
 		li, ok := labelIdx[ex.Label]
 		if !ok {
 			li = len(m.labels)

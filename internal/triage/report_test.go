@@ -46,3 +46,55 @@ func TestReport(t *testing.T) {
 		}
 	}
 }
+
+// TestModelFresh fails when the embedded weights were trained on other data than the
+// package now embeds.
+func TestModelFresh(t *testing.T) {
+	e := newTestEngine(t)
+	if e.ModelStale() {
+		t.Fatal("data/model.bin is stale for the corpus, lexicon or settings: run `go generate ./internal/triage/` and commit data/model.bin")
+	}
+}
+
+// TestModelFileRoundTrip checks that the quantised weights answer like the trained ones.
+func TestModelFileRoundTrip(t *testing.T) {
+	e := newTestEngine(t)
+	b, err := encodeModel(e.model, e.dataFP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, fp, err := decodeModel(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fp != e.dataFP || len(m.labels) != len(e.model.labels) || m.temp != e.model.temp {
+		t.Fatalf("decoded header differs: %d labels temp %v", len(m.labels), m.temp)
+	}
+	_, test := e.Corpus()
+	same := 0
+	for _, ex := range test {
+		rd := e.read(compact(normalize(ex.Text)))
+		x := e.features(&rd)
+		if argmax(m.predict(x)) == argmax(e.model.predict(x)) {
+			same++
+		}
+	}
+	if rate := float64(same) / float64(len(test)); rate < 0.99 {
+		t.Errorf("decoded model agrees on %.3f of the test split, want ≥ 0.99", rate)
+	}
+	for _, bad := range [][]byte{nil, []byte("not gzip"), b[:len(b)/2]} {
+		if _, _, err := decodeModel(bad); err == nil {
+			t.Errorf("decodeModel(%d bytes) = nil error, want one", len(bad))
+		}
+	}
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i := range p {
+		if p[i] > p[best] {
+			best = i
+		}
+	}
+	return best
+}
