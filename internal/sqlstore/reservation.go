@@ -103,7 +103,10 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 		}
 	}
 	var locks []string
-	if q != (Quota{}) && r.Channel != heydoctor.ChannelStaff {
+	counted := q != (Quota{}) && r.Channel != heydoctor.ChannelStaff
+	// SQLite's one writer connection already runs booking transactions one at a time;
+	// MySQL needs the lock rows.
+	if counted && s.dialect == MySQL {
 		keys := []string{"phone:" + p.Phone}
 		if r.OwnerKey != "" {
 			keys = append(keys, "owner:"+r.OwnerKey)
@@ -125,7 +128,7 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 					return err
 				}
 			}
-			if len(locks) > 0 {
+			if counted {
 				if err := s.checkQuota(ctx, tx, r, p.Phone, q); err != nil {
 					return err
 				}
