@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -36,8 +37,16 @@ type app struct {
 	wg      sync.WaitGroup
 }
 
-func seedDemo(ctx context.Context, store *sqlstore.Store, log *slog.Logger) error {
-	return demo.Load(ctx, store, log)
+// loadSeed fills an empty database as HEYDOCTOR_SEED says; a database with institutions
+// is left alone.
+func loadSeed(ctx context.Context, seed string, store *sqlstore.Store, log *slog.Logger) error {
+	switch seed {
+	case "national":
+		return demo.LoadNational(ctx, store, log)
+	case "demo":
+		return demo.Load(ctx, store, log)
+	}
+	return nil
 }
 
 // buildApp makes the directory, triage, chat, booking and Kakao engines and starts
@@ -46,11 +55,18 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 	a := &app{}
 	cal := hours.NewCalendar()
 	a.dir = directory.New(store, cal, log, time.Now)
-	if err := a.dir.Refresh(ctx); err != nil {
-		return nil, fmt.Errorf("load directory: %w", err)
-	}
+	// The directory load reads the database and the triage model trains on the CPU: do
+	// both at once, so a start takes the longer of the two.
+	var dirErr error
+	var loading sync.WaitGroup
+	loading.Go(func() { dirErr = a.dir.Refresh(ctx) })
 	var err error
-	if a.triage, err = triage.New(); err != nil {
+	a.triage, err = triage.New()
+	loading.Wait()
+	if dirErr != nil {
+		return nil, fmt.Errorf("load directory: %w", dirErr)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("load triage knowledge base: %w", err)
 	}
 
@@ -90,6 +106,10 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 		Name: "heydoctor_directory_institutions_loaded", Help: "Institutions in the in-memory nearby index.",
 	}, func() float64 { return float64(a.dir.Len()) })
 	reg.MustRegister(institutions, newDirectoryCollector(store))
+
+	// Start-up (seeding, the directory load, training the triage model) leaves garbage
+	// several times the size of what stays; hand it back before serving.
+	debug.FreeOSMemory()
 
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel

@@ -52,7 +52,7 @@ type option struct {
 var options = []option{
 	{"addr", "HEYDOCTOR_ADDR", ":8080", "address to listen on (host:port; :0 picks a free port)", false, func(c *config) *string { return &c.Addr }},
 	{"db", "HEYDOCTOR_DB", "heydoctor.db", "database: a SQLite file path, or mysql://user:pass@tcp(host:3306)/dbname for MySQL/MariaDB", true, func(c *config) *string { return &c.DB }},
-	{"seed", "HEYDOCTOR_SEED", "demo", "demo: load the built-in demo directory into an empty database; none: start empty", false, func(c *config) *string { return &c.Seed }},
+	{"seed", "HEYDOCTOR_SEED", "national", "what an empty database starts with: national (every hospital, clinic and pharmacy in Korea, plus the demo hospitals), demo (a small directory for tests), none", false, func(c *config) *string { return &c.Seed }},
 	{"base-url", "HEYDOCTOR_BASE_URL", "", "public URL of the site, used in links sent to KakaoTalk (default: the scheme and host each request came in on)", false, func(c *config) *string { return &c.BaseURL }},
 	{"log-level", "HEYDOCTOR_LOG_LEVEL", "info", "debug, info, warn or error", false, func(c *config) *string { return &c.LogLevel }},
 	{"log-format", "HEYDOCTOR_LOG_FORMAT", "text", "text or json", false, func(c *config) *string { return &c.LogFormat }},
@@ -118,8 +118,8 @@ func (c *config) validate() error {
 	if _, _, err := sqlstore.ParseDSN(c.DB); err != nil {
 		bad("HEYDOCTOR_DB", "%v", err)
 	}
-	if !slices.Contains([]string{"demo", "none"}, c.Seed) {
-		bad("HEYDOCTOR_SEED", "want demo or none, got %q", c.Seed)
+	if !slices.Contains([]string{"national", "demo", "none"}, c.Seed) {
+		bad("HEYDOCTOR_SEED", "want national, demo or none, got %q", c.Seed)
 	}
 	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("HEYDOCTOR_BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)

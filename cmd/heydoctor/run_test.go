@@ -62,12 +62,19 @@ func env(vars map[string]string) func(string) string {
 // startServer calls run on :0 and returns the base URL once /readyz answers 200.
 func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuffer) {
 	t.Helper()
+	return startServerWithin(t, 60*time.Second, dsn, extra...)
+}
+
+// startServerWithin is startServer for a start that may take up to timeout (the
+// nationwide seed under the race detector).
+func startServerWithin(t *testing.T, timeout time.Duration, dsn string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	announced := make(chan string, 1)
 	stdout := &lockedBuffer{addr: announced}
 	stderr := &lockedBuffer{}
 	done := make(chan error, 1)
-	args := append([]string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", dsn}, extra...)
+	args := append([]string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--seed", "demo"}, extra...)
 	go func() { done <- run(ctx, args, env(nil), strings.NewReader(""), stdout, stderr) }()
 	t.Cleanup(func() {
 		cancel()
@@ -85,7 +92,7 @@ func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuff
 	case base = <-announced:
 	case err := <-done:
 		t.Fatalf("run exited early: %v\n%s", err, stderr.String())
-	case <-time.After(60 * time.Second):
+	case <-time.After(timeout):
 		t.Fatalf("server did not announce its address\n%s", stderr.String())
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -315,7 +322,7 @@ func TestStaffAdd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := seedDemo(context.Background(), s, discardLogger()); err != nil {
+	if err := loadSeed(context.Background(), "demo", s, discardLogger()); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

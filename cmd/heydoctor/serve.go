@@ -38,10 +38,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer store.Close()
 
-	if cfg.Seed == "demo" {
-		if err := seedDemo(ctx, store, log); err != nil {
-			return fmt.Errorf("load demo seed: %w", err)
-		}
+	if err := loadSeed(ctx, cfg.Seed, store, log); err != nil {
+		return fmt.Errorf("load %s seed: %w", cfg.Seed, err)
 	}
 
 	reg := prometheus.NewRegistry()

@@ -1,7 +1,10 @@
-// Package demo loads HeyDoctor's built-in demo directory into an empty database: real
-// public data (Gyeonggi hospitals, NMC Gangnam hospitals with their published hours),
-// plus a few hospitals near 한국공학대학교 marked as demo-onboarded with consultation
-// rooms and schedules, so that booking can be tried. Everything demo is labelled 데모.
+// Package demo loads HeyDoctor's built-in directory into an empty database. LoadNational
+// is the default start: every hospital, clinic and pharmacy of HIRA's bulk release
+// (건강보험심사평가원, 전국 병의원 및 약국 현황), the NMC Gangnam sample with its published
+// hours, and a few hospitals near 한국공학대학교 marked as demo-onboarded with
+// consultation rooms and schedules, so that booking can be tried. Load is the same in
+// small (Gyeonggi hospitals instead of the whole country) for tests. Everything demo is
+// labelled 데모.
 package demo
 
 import (
@@ -21,6 +24,14 @@ import (
 
 //go:embed seed/*.gz
 var seedFS embed.FS
+
+// nationalSeed is HIRA's release merged per institution, built by ./seedgen.
+//
+//go:embed seed/national.seed
+var nationalSeed []byte
+
+// NationalSeed returns the embedded nationwide seed (for tests and benchmarks; do not modify it).
+func NationalSeed() []byte { return nationalSeed }
 
 // Files are the seed inputs in load order with the format and scope of each.
 var files = []struct{ name, format, scope string }{
@@ -59,15 +70,70 @@ func weekPlan() []heydoctor.WorkBlock {
 	return append(blocks, heydoctor.WorkBlock{Weekday: time.Saturday, Start: "0900", End: "1300"})
 }
 
-// Load fills an empty database with the demo directory. A database that already has
-// institutions is left alone, so the seed never overwrites real data.
-func Load(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+// empty reports whether the database has no institution yet: a seed never overwrites
+// real data.
+func empty(ctx context.Context, s *sqlstore.Store) (bool, error) {
 	existing, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{Limit: 1})
+	return len(existing) == 0, err
+}
+
+// LoadNational fills an empty database with the nationwide directory (about 105,000
+// places; some seconds on the first start, logged as it goes). A database that already
+// has institutions is left alone.
+func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+	if ok, err := empty(ctx, s); err != nil || !ok {
+		return err
+	}
+	start := time.Now()
+	n, err := DecodeNational(nationalSeed)
 	if err != nil {
 		return err
 	}
-	if len(existing) > 0 {
-		return nil
+	log.Info("first start: loading the nationwide directory into the database", "institutions", len(n.Institutions), "release", n.Release, "source", n.Attribution)
+	var clinics, pharmacies []heydoctor.Institution
+	for _, in := range n.Institutions {
+		if in.Kind == heydoctor.KindPharmacy {
+			pharmacies = append(pharmacies, in)
+		} else {
+			clinics = append(clinics, in)
+		}
+	}
+	n = nil
+	gangnam, err := parse(files[1].name, files[1].format)
+	if err != nil {
+		return err
+	}
+	if s.Dialect() == sqlstore.SQLite {
+		// 105,000 rows and their indexes fit in a 64 MB page cache; the default 2 MB makes
+		// SQLite read its own pages back from disk for every insert. Back to the default
+		// (and the memory to the system) once written.
+		if _, err := s.DB().ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return err
+		}
+		defer s.DB().ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
+	// One transaction: the NMC sample joins the HIRA records of the same hospitals.
+	stats, err := s.ApplyImports(ctx,
+		sqlstore.ImportBatch{Format: "hira-release", Scope: "hira:hospital", Institutions: clinics, Read: len(clinics)},
+		sqlstore.ImportBatch{Format: "hira-release", Scope: "hira:pharmacy", Institutions: pharmacies, Read: len(pharmacies)},
+		sqlstore.ImportBatch{Format: gangnam.Format, Scope: files[1].scope, Institutions: gangnam.Institutions, Holidays: gangnam.Holidays, Read: gangnam.Read})
+	if err != nil {
+		return fmt.Errorf("national seed: %w", err)
+	}
+	if err := onboard(ctx, s); err != nil {
+		return err
+	}
+	log.Info("nationwide directory loaded", "hospitals_and_clinics", stats[0].Inserted, "pharmacies", stats[1].Inserted,
+		"nmc_sample_joined", stats[2].Joined, "took_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// Load fills an empty database with the small demo directory (Gyeonggi hospitals, the NMC
+// Gangnam sample and the demo hospitals) that tests use. A database that already has
+// institutions is left alone.
+func Load(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+	if ok, err := empty(ctx, s); err != nil || !ok {
+		return err
 	}
 	for _, f := range files {
 		res, err := parse(f.name, f.format)

@@ -12,14 +12,15 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unique"
 
 	"heydoctor"
 	"heydoctor/internal/hours"
@@ -41,21 +42,71 @@ type Store interface {
 	ListClosures(ctx context.Context, institutionID int64, from heydoctor.Date) ([]heydoctor.Closure, error)
 }
 
-// entry is one searchable institution, slim: its full record stays in the store.
+// entry is one searchable institution, slim (72 bytes and its text): its full record
+// stays in the store. What many institutions share (종별, department lists, weekly
+// hours) is stored once and pointed to.
 type entry struct {
 	id               int64
 	lat, lng         float64
 	text             string // name, address and phone, one allocation
 	nameEnd, addrEnd uint16
-	kind             heydoctor.InstitutionKind // interned, as are the strings below
-	typeCode         string
-	typeName         string
-	depts            string // comma list of D-codes
-	week             hours.Week
+	typ              *typeInfo
+	depts            *string     // comma list of D-codes
+	week             *hours.Week // nil: unknown hours
+	spec             uint64      // bit i: Departments()[i] has a 전문의 (when specKnown)
 	er               bool
 	onboarded        bool
 	demo             bool
-	residential      bool
+	specKnown        bool // the source published specialist counts
+}
+
+// typeInfo is what an institution's 종별 says, shared by every institution of that 종별.
+type typeInfo struct {
+	kind        heydoctor.InstitutionKind
+	code, name  string
+	residential bool
+}
+
+// shared hands out one pointer per distinct value, so that 100,000 entries refer to a
+// few hundred 종별, a few thousand department lists and weekly hours. Values are never
+// modified once handed out; the tables only grow (by what imports bring), under the
+// directory's load lock.
+type shared struct {
+	types map[typeInfo]*typeInfo
+	depts map[string]*string
+	weeks map[hours.Week]*hours.Week
+}
+
+func newShared() *shared {
+	return &shared{types: map[typeInfo]*typeInfo{}, depts: map[string]*string{}, weeks: map[hours.Week]*hours.Week{}}
+}
+
+func (sh *shared) typ(t typeInfo) *typeInfo {
+	if p, ok := sh.types[t]; ok {
+		return p
+	}
+	p := &t
+	sh.types[t] = p
+	return p
+}
+
+func (sh *shared) deptList(d []string) *string {
+	key := strings.Join(d, ",")
+	if p, ok := sh.depts[key]; ok {
+		return p
+	}
+	p := &key
+	sh.depts[key] = p
+	return p
+}
+
+func (sh *shared) week(w hours.Week) *hours.Week {
+	if p, ok := sh.weeks[w]; ok {
+		return p
+	}
+	p := &w
+	sh.weeks[w] = p
+	return p
 }
 
 func (e *entry) name() string    { return e.text[:e.nameEnd] }
@@ -64,7 +115,7 @@ func (e *entry) phone() string   { return e.text[e.addrEnd:] }
 
 // newEntry keeps what a list shows from in. It reports false for institutions that
 // cannot be searched (closed, suspended, without coordinates).
-func newEntry(in *heydoctor.Institution) (entry, bool) {
+func (sh *shared) newEntry(in *heydoctor.Institution) (entry, bool) {
 	if in.Status != "" && in.Status != heydoctor.StatusOperating {
 		return entry{}, false
 	}
@@ -76,20 +127,42 @@ func newEntry(in *heydoctor.Institution) (entry, bool) {
 		id: in.ID, lat: in.Lat, lng: in.Lng,
 		text:    name + addr + phone,
 		nameEnd: uint16(len(name)), addrEnd: uint16(len(name) + len(addr)),
-		kind:        heydoctor.InstitutionKind(intern(string(in.Kind))),
-		typeCode:    intern(in.TypeCode),
-		typeName:    intern(in.TypeName),
-		depts:       intern(strings.Join(in.Departments, ",")),
-		er:          in.ER,
-		onboarded:   in.Onboarded,
-		demo:        in.Demo,
-		residential: in.Class.LongStay() || Residential(in.TypeName),
+		typ: sh.typ(typeInfo{kind: in.Kind, code: in.TypeCode, name: in.TypeName,
+			residential: in.Class.LongStay() || Residential(in.TypeName)}),
+		depts:     sh.deptList(in.Departments),
+		er:        in.ER,
+		onboarded: in.Onboarded,
+		demo:      in.Demo,
 	}
 	if in.Hours.Known() {
-		e.week = hours.Compile(in.Hours)
+		e.week = sh.week(hours.Compile(in.Hours))
+	}
+	if in.Specialists != nil {
+		e.specKnown = true
+		for code, n := range in.Specialists {
+			if i, ok := deptBit[code]; ok && n > 0 {
+				e.spec |= 1 << i
+			}
+		}
 	}
 	return e, true
 }
+
+// deptBit numbers the canonical departments (fewer than 64) for specialist bit sets.
+var deptBit = func() map[string]uint {
+	m := map[string]uint{}
+	for i, d := range heydoctor.Departments() {
+		if i < 64 {
+			m[d.Code] = uint(i)
+		}
+	}
+	return m
+}()
+
+// noSpecialistM is how much farther a place counts in a department search when its
+// published specialist counts show no 전문의 of that department (a clinic listing 내과
+// among many 진료과목): still listed, after the specialists a few hundred metres on.
+const noSpecialistM = 700
 
 // clip bounds a display string so that its offsets fit in 16 bits.
 func clip(s string) string {
@@ -100,8 +173,6 @@ func clip(s string) string {
 	return strings.ToValidUTF8(s[:limit], "")
 }
 
-func intern(s string) string { return unique.Make(s).Value() }
-
 // Residential reports whether a 종별 name is long-term or psychiatric inpatient care
 // (요양병원, 정신병원), which a search lists only when asked for by type or when nothing
 // else is near.
@@ -110,20 +181,20 @@ func Residential(typeName string) bool {
 }
 
 func (e *entry) item() nearby.Item {
-	it := nearby.Item{ID: e.id, Lat: e.lat, Lng: e.lng, Kind: e.kind, TypeCode: e.typeCode, ER: e.er, Residential: e.residential}
-	if e.depts != "" {
-		it.Departments = strings.Split(e.depts, ",")
+	it := nearby.Item{ID: e.id, Lat: e.lat, Lng: e.lng, Kind: e.typ.kind, TypeCode: e.typ.code, ER: e.er, Residential: e.typ.residential}
+	if *e.depts != "" {
+		it.Departments = strings.Split(*e.depts, ",")
 	}
 	return it
 }
 
 // institution materialises the slim entry; fields a list does not show are left empty.
 func (e *entry) institution() *heydoctor.Institution {
-	in := &heydoctor.Institution{ID: e.id, Kind: e.kind, TypeCode: e.typeCode, TypeName: e.typeName,
+	in := &heydoctor.Institution{ID: e.id, Kind: e.typ.kind, TypeCode: e.typ.code, TypeName: e.typ.name,
 		Name: e.name(), Address: e.address(), Phone: e.phone(), Lat: e.lat, Lng: e.lng,
 		ER: e.er, Onboarded: e.onboarded, Demo: e.demo, Status: heydoctor.StatusOperating}
-	if e.depts != "" {
-		in.Departments = strings.Split(e.depts, ",")
+	if *e.depts != "" {
+		in.Departments = strings.Split(*e.depts, ",")
 	}
 	return in
 }
@@ -170,11 +241,12 @@ type Directory struct {
 	now    func() time.Time
 	snap   atomic.Pointer[snapshot]
 	loadMu sync.Mutex
+	shared *shared // guarded by loadMu
 }
 
 // New makes a directory; call Refresh before serving.
 func New(store Store, cal *hours.Calendar, log *slog.Logger, now func() time.Time) *Directory {
-	d := &Directory{store: store, cal: cal, log: log, now: now}
+	d := &Directory{store: store, cal: cal, log: log, now: now, shared: newShared()}
 	d.snap.Store(&snapshot{version: -1, base: &base{index: nearby.New(nil)}, closures: map[int64][]heydoctor.Closure{}})
 	return d
 }
@@ -213,8 +285,9 @@ func (d *Directory) load(ctx context.Context) error {
 	}
 	start := time.Now()
 	var entries []entry
+	sh := newShared() // a full load starts the shared tables afresh, dropping what is gone
 	err = d.store.ScanDirectory(ctx, func(in *heydoctor.Institution) error {
-		if e, ok := newEntry(in); ok {
+		if e, ok := sh.newEntry(in); ok {
 			entries = append(entries, e)
 		}
 		return nil
@@ -222,6 +295,8 @@ func (d *Directory) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	entries = slices.Clip(slices.Clone(entries)) // exactly as long as needed
+	d.shared = sh
 	hs, err := d.store.ListHolidays(ctx)
 	if err != nil {
 		return err
@@ -291,7 +366,7 @@ func (d *Directory) update(ctx context.Context, cur *snapshot, v int64, ids []in
 		} else {
 			delete(next.closures, id)
 		}
-		e, ok := newEntry(in)
+		e, ok := d.shared.newEntry(in)
 		ref, had := cur.base.index.Get(id)
 		switch {
 		case !had && !ok:
@@ -330,8 +405,8 @@ func (d *Directory) update(ctx context.Context, cur *snapshot, v int64, ids []in
 // sameSearch reports whether two entries index and name the same way, so that a changed
 // entry can replace the old one without rebuilding the index and the place list.
 func sameSearch(a, b *entry) bool {
-	return a.lat == b.lat && a.lng == b.lng && a.kind == b.kind && a.typeCode == b.typeCode && a.depts == b.depts &&
-		a.er == b.er && a.residential == b.residential && a.name() == b.name() && a.address() == b.address()
+	return a.lat == b.lat && a.lng == b.lng && a.typ == b.typ && a.depts == b.depts && a.er == b.er &&
+		a.name() == b.name() && a.address() == b.address()
 }
 
 // Run refreshes every interval until ctx is done.
@@ -368,8 +443,11 @@ func (d *Directory) Status(in *heydoctor.Institution, t time.Time) hours.Status 
 
 func (s *snapshot) status(e *entry, t time.Time, cal *hours.Calendar) hours.Status {
 	cl := s.closures[e.id]
-	if !e.week.Known() && len(cl) == 0 {
-		return hours.Status{} // unknown: never shown as open
+	if e.week == nil {
+		if len(cl) == 0 {
+			return hours.Status{} // unknown: never shown as open
+		}
+		return hours.Week{}.At(t, cal, cl)
 	}
 	return e.week.At(t, cal, cl)
 }
@@ -414,6 +492,20 @@ func (d *Directory) Search(q Query) []Result {
 			return s.status(s.entry(ref), openAt, d.cal).State == hours.Open
 		}
 	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = nearby.DefaultLimit
+	}
+	limit = min(limit, nearby.MaxLimit)
+	var want uint64
+	for _, code := range q.Departments {
+		if i, ok := deptBit[code]; ok {
+			want |= 1 << i
+		}
+	}
+	if want != 0 {
+		q.Limit = min(limit*3, nearby.MaxLimit) // room to move specialists up
+	}
 	var hits []nearby.Hit
 	if len(q.TypeCodes) == 0 && !q.NoResidential {
 		first := q.Query
@@ -422,6 +514,16 @@ func (d *Directory) Search(q Query) []Result {
 	}
 	if len(hits) == 0 {
 		hits = s.base.index.Search(q.Query)
+	}
+	if want != 0 {
+		rank := func(h nearby.Hit) float64 {
+			if e := s.entry(h.Ref); e.specKnown && e.spec&want == 0 {
+				return h.DistanceM + noSpecialistM
+			}
+			return h.DistanceM
+		}
+		slices.SortStableFunc(hits, func(a, b nearby.Hit) int { return cmp.Compare(rank(a), rank(b)) })
+		hits = hits[:min(len(hits), limit)]
 	}
 	out := make([]Result, 0, len(hits))
 	for _, h := range hits {

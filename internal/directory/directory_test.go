@@ -235,6 +235,40 @@ func TestSearchRanking(t *testing.T) {
 	})
 }
 
+func TestSpecialistsRankFirst(t *testing.T) {
+	s := storetest.SQLite(t, time.Now)
+	ctx := context.Background()
+	mk := func(id, name string, metresNorth float64, specialists map[string]int) heydoctor.Institution {
+		in := clinic(id, name, 37.3400+metresNorth/111_000, 126.7335, "0900", "1800")
+		in.Departments, in.Specialists, in.YKIHO, in.HPID = []string{"D001", "D022"}, specialists, id, ""
+		return in
+	}
+	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "hira:hospital", Institutions: []heydoctor.Institution{
+		mk("S1", "가정의학과만의원", 100, map[string]int{"D022": 1}),
+		mk("S2", "모르는의원", 300, nil),
+		mk("S3", "내과전문의원", 500, map[string]int{"D001": 2}),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	d := directory.New(s, hours.NewCalendar(), slog.New(slog.DiscardHandler), time.Now)
+	if err := d.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	names := func(depts ...string) []string {
+		var got []string
+		for _, r := range d.Search(directory.Query{Query: nearby.Query{Lat: 37.34, Lng: 126.7335, Departments: depts}}) {
+			got = append(got, r.Institution.Name)
+		}
+		return got
+	}
+	if diff := cmp.Diff([]string{"모르는의원", "내과전문의원", "가정의학과만의원"}, names("D001")); diff != "" {
+		t.Errorf("내과 mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"가정의학과만의원", "모르는의원", "내과전문의원"}, names("D022")); diff != "" {
+		t.Errorf("가정의학과 mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestPlaces(t *testing.T) {
 	s := storetest.SQLite(t, time.Now)
 	ctx := context.Background()

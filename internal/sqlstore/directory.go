@@ -86,8 +86,8 @@ func (s *Store) DirectoryChanges(ctx context.Context, after int64) (current int6
 // fields the in-memory directory keeps (no notes, source ids or booking policy), in one
 // streaming read. The Institution passed to fn is reused: fn must copy what it keeps.
 func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institution) error) error {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT id, kind, type_code, type_name, name, address, phone, lat, lng,
-		departments, hours, er, onboarded, demo FROM institutions
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, kind, type_code, type_name, class, name, address, phone, lat, lng,
+		departments, specialists, hours, er, onboarded, demo FROM institutions
 		WHERE (status = 'operating' OR status = '') AND (lat <> 0 OR lng <> 0)`)
 	if err != nil {
 		return translate(err)
@@ -101,10 +101,11 @@ func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institutio
 		emptyHours        heydoctor.OpeningHours
 		kindOf            = map[string]heydoctor.InstitutionKind{}
 		typeCode, typeNam string
+		class, specs      string
 	)
 	for rows.Next() {
-		if err := rows.Scan(&in.ID, &kind, &typeCode, &typeNam, &in.Name, &in.Address, &in.Phone, &in.Lat, &in.Lng,
-			&depts, &hrs, &er, &onb, &demo); err != nil {
+		if err := rows.Scan(&in.ID, &kind, &typeCode, &typeNam, &class, &in.Name, &in.Address, &in.Phone, &in.Lat, &in.Lng,
+			&depts, &specs, &hrs, &er, &onb, &demo); err != nil {
 			return err
 		}
 		k, ok := kindOf[kind]
@@ -112,7 +113,8 @@ func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institutio
 			k = heydoctor.InstitutionKind(kind)
 			kindOf[kind] = k
 		}
-		in.Kind, in.TypeCode, in.TypeName = k, typeCode, typeNam
+		in.Kind, in.TypeCode, in.TypeName, in.Class = k, typeCode, typeNam, heydoctor.InstitutionClass(class)
+		in.Specialists = decodeSpecialists(specs)
 		in.Departments = deptBuf[:0]
 		if depts != "" {
 			in.Departments = append(in.Departments, strings.Split(depts, ",")...)
