@@ -76,8 +76,12 @@ type span struct {
 //     do), because showing weekday hours on 설날 would send patients to shut doors.
 //   - Hours that run past midnight belong to the day they started on: at Tuesday 00:30 a
 //     Monday 1900→0130 span (or Monday's holiday span) is still open, whatever Tuesday is.
+//   - A lunch break (OpeningHours.Lunch) lying inside its day's span closes the place
+//     for its duration on that day; one that does not fit is ignored. A staff override
+//     of the day replaces the lunch break too.
 type Week struct {
 	day   [8]span
+	lunch [8]span
 	known bool
 }
 
@@ -89,6 +93,10 @@ func Compile(h heydoctor.OpeningHours) Week {
 		w.day[i] = compileSpan(s)
 		if w.day[i].kind != spanClosed {
 			w.known = true
+		}
+		if l := compileSpan(h.Lunch[i]); l.kind == spanOpen && w.day[i].kind == spanOpen &&
+			w.day[i].open < l.open && l.close < w.day[i].close {
+			w.lunch[i] = l
 		}
 	}
 	return w
@@ -184,6 +192,46 @@ func (w Week) At(t time.Time, cal *Calendar, overrides []heydoctor.Closure) Stat
 		e.hs = cal.snap.Load()
 	}
 	day, sec := dayAndSecond(t)
+	st := e.at(day, sec)
+	// Today's lunch break: closed during it, and an opening that reaches it closes at
+	// its start. Only today's span carries a lunch break, so ClosesAt stays consistent.
+	if l := e.lunch(day); l.kind == spanOpen {
+		lo, lc := day*secondsPerDay+int64(l.open)*60, day*secondsPerDay+int64(l.close)*60
+		now := day*secondsPerDay + sec
+		switch {
+		case st.State == Open && lo <= now && now < lc:
+			return Status{State: Closed, OpensAt: instant(0, lc)}
+		case st.State == Open && now < lo && (st.ClosesAt.IsZero() || st.ClosesAt.After(instant(0, lo))):
+			return Status{State: Open, ClosesAt: instant(0, lo)}
+		}
+	}
+	return st
+}
+
+// lunch returns the lunch break of a day: none when a staff override replaces the day.
+func (e *evaluator) lunch(day int64) span {
+	if !e.w.known {
+		return span{}
+	}
+	for i := range e.ovs {
+		var d int64
+		ok := true
+		if i < e.nParsed {
+			d = e.ovDays[i]
+		} else {
+			d, ok = dayOf(e.ovs[i].Date)
+		}
+		if ok && d == day {
+			return span{}
+		}
+	}
+	if e.hs.has(day) {
+		return e.w.lunch[heydoctor.Holiday]
+	}
+	return e.w.lunch[dayIndex(day)]
+}
+
+func (e *evaluator) at(day, sec int64) Status {
 	now := day*secondsPerDay + sec
 
 	yesterday, today := e.span(day-1), e.span(day)

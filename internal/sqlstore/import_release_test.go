@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,6 +61,7 @@ func TestImportRealRelease(t *testing.T) {
 		}{
 			{"weekday morning", kst(2026, 11, 25, 10, 0), 2},
 			{"weekday night", kst(2026, 11, 25, 23, 30), 2},
+			{"weekday lunch", kst(2026, 11, 25, 13, 15), 2},
 			{"Saturday", kst(2026, 11, 28, 10, 0), 5},
 			{"Sunday", kst(2026, 11, 29, 11, 0), 6},
 			{"holiday", kst(2026, 12, 25, 11, 0), 7},
@@ -226,7 +228,24 @@ func expectedState(row map[string]string, day int, at time.Time) (hours.State, b
 		return hours.Closed, true
 	}
 	if spans[day][0] <= m && m < spans[day][1] {
+		if day < 5 && row["점심시간_평일"] != "" {
+			// Only the plain 24-hour spellings are read here; the rest is left unchecked.
+			g := plainLunch.FindStringSubmatch(row["점심시간_평일"])
+			if g == nil {
+				return hours.Open, false
+			}
+			num := func(s string) int { n, _ := strconv.Atoi(s); return n }
+			lo, lc := num(g[1])*60+num(g[2]), num(g[3])*60+num(g[4])
+			if num(g[1]) < 10 || lc <= lo || lc-lo > 180 || lo <= spans[day][0] || lc >= spans[day][1] {
+				return hours.Open, false
+			}
+			if lo <= m && m < lc {
+				return hours.Closed, true
+			}
+		}
 		return hours.Open, true
 	}
 	return hours.Closed, true
 }
+
+var plainLunch = regexp.MustCompile(`^(\d{2})[:시](\d{2})분?\s*[~-]\s*(\d{2})[:시](\d{2})분?$`)
