@@ -737,8 +737,12 @@ func (e *Engine) read(c compacted) reading {
 		neg := negs[i]
 		var worry, past bool
 		who := ""
-		if cl := clauseAt(cls, m.start); cl != nil {
+		cl := clauseAt(cls, m.start)
+		if cl != nil {
 			worry, past, who = cl.worry, cl.past, cl.who
+			if !neg && !worry && !past {
+				cl.current++
+			}
 		}
 		w := c.words(m.start, m.end)
 		if k := slices.IndexFunc(rd.findings, func(fd Finding) bool {

@@ -15,6 +15,7 @@ type clause struct {
 	worry      bool   // a worry, a question about a disease or a hypothetical
 	past       bool   // history: 예전에, 작년에, -ㄴ 적이 있다, -었었다
 	who        string // "child" or "other" when the clause names whose symptom it is
+	current    int    // symptoms reported in it as happening now
 }
 
 // splitClauses cuts the compact text into clauses. bound[i] is true where a new clause
@@ -61,10 +62,10 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 	for k := range out {
 		cl := &out[k]
 		text := s[cl.start:cl.end]
-		_, cl.worry = containsAny(text, e.lex.worry)
-		_, cl.past = containsAny(text, e.lex.past)
+		_, cl.worry = e.lex.worrySet.find(text)
+		_, cl.past = e.lex.pastSet.find(text)
 		cl.who = e.clauseWho(text)
-		_, now := containsAny(text, e.lex.now)
+		_, now := e.lex.nowSet.find(text)
 		switch {
 		case cl.past:
 			carry = true
@@ -73,7 +74,7 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		case carry:
 			cl.past = true
 		}
-		if _, ok := containsAny(text, e.lex.resolved); ok {
+		if _, ok := e.lex.resolvedSet.find(text); ok {
 			for j := 0; j <= k; j++ {
 				out[j].past = true
 			}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"heydoctor"
 )
@@ -24,13 +25,14 @@ var dataFiles embed.FS
 // Engine understands symptom messages. It is immutable after New and safe for
 // concurrent use.
 type Engine struct {
-	lex        *lexicon
-	symptoms   []symptom
-	rules      []rule
-	conditions []Condition
-	condByName map[string]*Condition
-	condTerms  []condTerm
-	model      *model
+	lex         *lexicon
+	symptoms    []symptom
+	rules       []rule
+	conditions  []Condition
+	condByName  map[string]*Condition
+	condTerms   []condTerm
+	condByFirst map[rune][]int // condTerms indices by first rune
+	model       *model
 	// dataFP fingerprints the data training reads; modelFP is the fingerprint stored
 	// with the embedded weights.
 	dataFP, modelFP [32]byte
@@ -126,6 +128,11 @@ func newEngine(fsys fs.FS) (*Engine, error) {
 		}
 	}
 	sort.SliceStable(e.condTerms, func(i, j int) bool { return len(e.condTerms[i].key) > len(e.condTerms[j].key) })
+	e.condByFirst = make(map[rune][]int)
+	for i, t := range e.condTerms {
+		r, _ := utf8.DecodeRuneInString(t.key)
+		e.condByFirst[r] = append(e.condByFirst[r], i)
+	}
 	for _, d := range heydoctor.Departments() {
 		for _, t := range append([]string{d.Name}, d.Aliases...) {
 			k := compactKey(t)
@@ -257,13 +264,22 @@ func (e *Engine) LookupCondition(name string) (*Condition, bool) {
 }
 
 // findCondition returns the longest condition name or alias in the compact text.
+// Terms are indexed by first rune; of several found the longest wins, then the one
+// listed first, then the earliest in the text.
 func (e *Engine) findCondition(s string) (cond int, start, end int) {
-	for _, t := range e.condTerms {
-		if i := strings.Index(s, t.key); i >= 0 {
-			return t.cond, i, i + len(t.key)
+	best, bestAt := -1, 0
+	for i, r := range s {
+		for _, ti := range e.condByFirst[r] {
+			t := &e.condTerms[ti]
+			if (best < 0 || ti < best) && strings.HasPrefix(s[i:], t.key) {
+				best, bestAt = ti, i
+			}
 		}
 	}
-	return -1, 0, 0
+	if best < 0 {
+		return -1, 0, 0
+	}
+	return e.condTerms[best].cond, bestAt, bestAt + len(e.condTerms[best].key)
 }
 
 // isInfoQuestion reports whether the words after a condition name ask what it is:

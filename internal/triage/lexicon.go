@@ -67,16 +67,18 @@ type lexicon struct {
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
 	now, resolved, barePain                      []string
-	subject                                      []whoWord
-	childKeepSym                                 []string
-	exact                                        map[string]Intent
-	who                                          []whoWord
-	intents                                      map[Intent][]string
-	childKeep                                    map[string]bool
-	childSwap                                    map[string]string
-	where                                        []Choice
-	deptChoice                                   map[string]Choice
-	macros                                       map[string]string
+	// sets holds a termSet for each list searched on every clause.
+	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
+	subject                                        []whoWord
+	childKeepSym                                   []string
+	exact                                          map[string]Intent
+	who                                            []whoWord
+	intents                                        map[Intent][]string
+	childKeep                                      map[string]bool
+	childSwap                                      map[string]string
+	where                                          []Choice
+	deptChoice                                     map[string]Choice
+	macros                                         map[string]string
 	// notAfter: a match starting with the key is void right after one of these
 	// characters ("발목이 부었어요" is not "목이 부었어요", "아이가" is not "이가").
 	notAfter map[string]string
@@ -269,6 +271,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		return nil, err
 	}
 	sort.SliceStable(lx.suffixes, func(i, j int) bool { return len(lx.suffixes[i]) > len(lx.suffixes[j]) })
+	lx.worrySet, lx.pastSet, lx.nowSet = newTermSet(lx.worry), newTermSet(lx.past), newTermSet(lx.now)
+	lx.resolvedSet, lx.askSet = newTermSet(lx.resolved), newTermSet(lx.ask)
 	if len(lx.neg) == 0 || len(lx.where) == 0 {
 		return nil, fmt.Errorf("lexicon.tsv: needs neg and where entries")
 	}

@@ -169,21 +169,11 @@ func (e *Engine) chiefClause(rd *reading) int {
 		if cl.past {
 			continue
 		}
-		score := 0
-		for _, fd := range rd.findings {
-			if fd.Negated || fd.Past || fd.Hypothetical {
-				continue
-			}
-			for _, w := range fd.Words {
-				if i := strings.Index(rd.c.norm, w); i >= 0 {
-					score = 1
-				}
-			}
-		}
+		score := min(cl.current, 1)
 		if score == 0 {
 			continue
 		}
-		if _, ok := containsAny(rd.c.s[cl.start:cl.end], e.lex.ask); ok {
+		if _, ok := e.lex.askSet.find(rd.c.s[cl.start:cl.end]); ok {
 			score = 2
 		}
 		if score >= bestScore {

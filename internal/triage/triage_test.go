@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
-	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -433,34 +432,6 @@ func BenchmarkAnalyzeLong(b *testing.B) {
 	for b.Loop() {
 		e.Analyze(text)
 	}
-}
-
-// BenchmarkAnalyze600 analyses 600-character online posts built from the online
-// register and reports the 99th percentile latency (target < 2 ms).
-func BenchmarkAnalyze600(b *testing.B) {
-	e := newTestEngine(b)
-	train, _ := e.Registers()
-	var texts []string
-	var cur []rune
-	for _, ex := range train["online"] {
-		cur = append(cur, []rune(ex.Text+" ")...)
-		if len(cur) >= 600 {
-			texts = append(texts, string(cur[:600]))
-			cur = cur[:0]
-		}
-	}
-	if len(texts) == 0 {
-		texts = append(texts, strings.Repeat("작년에 허리를 다쳤는데 요즘 다리가 저리고 아파요. ", 25)[:1800])
-	}
-	durs := make([]time.Duration, 0, 1<<16)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		t0 := time.Now()
-		e.Analyze(texts[i%len(texts)])
-		durs = append(durs, time.Since(t0))
-	}
-	slices.Sort(durs)
-	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
 }
 
 // BenchmarkAnalyzeWorst feeds the longest message the engine reads, made of pattern
