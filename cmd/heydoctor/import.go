@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -106,6 +107,11 @@ func isReleaseFile(src string) bool {
 // importRelease imports the tables of a HIRA bulk release in one transaction and prints
 // a summary per table.
 func importRelease(ctx context.Context, env *environment, store *sqlstore.Store, src string) error {
+	// A release holds some 200,000 records; a soft memory limit makes the collector work
+	// harder instead of letting the heap double (about 650 MB instead of 1 GB at its peak).
+	if env.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20))
+	}
 	bar := progressBar(env, "read")
 	var progress publicdata.ReleaseProgress
 	if bar != nil {

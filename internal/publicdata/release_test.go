@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/korean"
 
 	"heydoctor"
 )
@@ -193,6 +194,36 @@ func TestReadReleaseNamesDrift(t *testing.T) {
 	_, orphans := rel.Institutions()
 	if orphans == 0 {
 		t.Error("detail rows of hospitals absent from member 1 should be orphans")
+	}
+}
+
+// Archives zipped on Korean Windows store entry names in CP949.
+func TestReadReleaseCP949Names(t *testing.T) {
+	var detail []byte
+	data := readTestdata(t, releaseSample)
+	zr, _ := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "4.") {
+			rc, _ := f.Open()
+			detail, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	name, err := korean.EUCKR.NewEncoder().String("4.의료기관별상세정보서비스_02_세부정보 2022.10..xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := readRelease(t, rezip(t, func(n string) string {
+		if strings.HasPrefix(n, "4.") {
+			return ""
+		}
+		return n
+	}, map[string][]byte{name: detail}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rel.Member(MemberDetail); m == nil || m.Name != "4.의료기관별상세정보서비스_02_세부정보 2022.10..xlsx" || len(m.Institutions) != 79 {
+		t.Errorf("member 4 = %+v", m)
 	}
 }
 
