@@ -25,6 +25,11 @@ import (
 	"heydoctor/internal/web"
 )
 
+// directoryPoll is how often each replica asks the database whether the directory
+// changed: one small query when nothing did, the changed institutions when staff edited
+// some, so that an edit shows on every replica within two seconds.
+const directoryPoll = time.Second
+
 // app holds the engines built once in serve and the background loops they run.
 type app struct {
 	dir     *directory.Directory
@@ -113,7 +118,7 @@ func buildApp(ctx context.Context, cfg *config, store *sqlstore.Store, log *slog
 
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.goRun(func() { a.dir.Run(bg, 5*time.Second) })
+	a.goRun(func() { a.dir.Run(bg, directoryPoll) })
 	a.goRun(func() { dispatcher.Run(bg) })
 	a.goRun(func() { sweepConversations(bg, store, log) })
 	return a, nil

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/nearby"
@@ -43,7 +44,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	path := fs.String("path", "/api/v1/institutions?lat=37.4979&lng=127.0276&department=D001&open_at=now&limit=20", "request path (http)")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	n := fs.Int("requests", 20000, "requests in all")
-	count := fs.Int("n", 100000, "synthetic institutions (directory)")
+	count := fs.Int("n", 0, "directory: synthetic institutions instead of the nationwide seed (0: the nationwide seed)")
 	dsn := fs.String("db", "", "database for directory (default: a temporary SQLite file)")
 	secret := fs.String("kakao-secret", env.getenv("HEYDOCTOR_KAKAO_SECRET"), "skill secret to send (kakao)")
 	if err := parseFlags(fs, args); err != nil {
@@ -193,8 +194,10 @@ func report(env *environment, label string, r loadResult) error {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// benchDirectory imports a synthetic national dataset through the real NMC XML importer,
-// then measures the nearest-20 query in process against the same query as a SQL scan.
+// benchDirectory loads the nationwide seed (or, with n > 0, a synthetic national dataset
+// through the real NMC XML importer), then measures the directory: load time and memory,
+// the nearest-20 query in process, a staff edit reaching another replica, and the same
+// query as a SQL scan.
 func benchDirectory(ctx context.Context, env *environment, n int, dsn string) error {
 	dir, err := os.MkdirTemp("", "heydoctor-bench-")
 	if err != nil {
@@ -212,26 +215,33 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 	if _, err := store.Migrate(ctx); err != nil {
 		return err
 	}
-	items := synth.Generate(n, 1)
-	var xml bytes.Buffer
-	if err := synth.WriteNMCXML(&xml, items); err != nil {
-		return err
-	}
-	items = nil
 	start := time.Now()
-	res, err := publicdata.Parse(bytes.NewReader(xml.Bytes()), "nmc")
-	if err != nil {
-		return err
+	if n <= 0 {
+		if err := demo.LoadNational(ctx, store, discardLogger()); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "nationwide seed into an empty %s database: %.2fs\n", store.Dialect(), time.Since(start).Seconds())
+	} else {
+		items := synth.Generate(n, 1)
+		var xml bytes.Buffer
+		if err := synth.WriteNMCXML(&xml, items); err != nil {
+			return err
+		}
+		items = nil
+		res, err := publicdata.Parse(bytes.NewReader(xml.Bytes()), "nmc")
+		if err != nil {
+			return err
+		}
+		parsed := time.Since(start)
+		st, err := store.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: "synth", Institutions: res.Institutions, Read: res.Read, Rejected: len(res.Rejected)})
+		if err != nil {
+			return err
+		}
+		took := time.Since(start)
+		fmt.Fprintf(env.stdout, "import %d NMC XML records (%s): parse %.2fs, parse+store %.2fs = %.0f records/s (inserted %d, rejected %d)\n",
+			res.Read, store.Dialect(), parsed.Seconds(), took.Seconds(), float64(res.Read)/took.Seconds(), st.Inserted, len(res.Rejected))
 	}
-	parsed := time.Since(start)
-	st, err := store.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: "synth", Institutions: res.Institutions, Read: res.Read, Rejected: len(res.Rejected)})
-	if err != nil {
-		return err
-	}
-	took := time.Since(start)
-	fmt.Fprintf(env.stdout, "import %d NMC XML records (%s): parse %.2fs, parse+store %.2fs = %.0f records/s (inserted %d, rejected %d)\n",
-		res.Read, store.Dialect(), parsed.Seconds(), took.Seconds(), float64(res.Read)/took.Seconds(), st.Inserted, len(res.Rejected))
-	res, xml = nil, bytes.Buffer{}
+	runtime.GC()
 
 	d := directory.New(store, hours.NewCalendar(), discardLogger(), time.Now)
 	start = time.Now()
@@ -249,7 +259,7 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 	at := time.Date(2026, 11, 25, 11, 0, 0, 0, heydoctor.KST) // a Wednesday morning
 	q := func(i int) directory.Query {
 		p := points[i%len(points)]
-		return directory.Query{Query: nearby.Query{Lat: p[0], Lng: p[1], RadiusM: 3000, Departments: []string{"D002"}, Limit: 20}, OpenAt: at}
+		return directory.Query{Query: nearby.Query{Lat: p[0], Lng: p[1], RadiusM: 3000, Departments: []string{[]string{"D001", "D002"}[i%2]}, Limit: 20}, OpenAt: at}
 	}
 	var lat []time.Duration
 	for i := range 20000 {
@@ -258,8 +268,30 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 		lat = append(lat, time.Since(t))
 	}
 	slices.Sort(lat)
-	fmt.Fprintf(env.stdout, "in-process nearest-20 (소아청소년과, open at %s, 3 km): p50 %.1fµs p99 %.1fµs over %d queries\n",
+	fmt.Fprintf(env.stdout, "in-process nearest-20 (내과 or 소아청소년과, open at %s, 3 km): p50 %.1fµs p99 %.1fµs over %d queries\n",
 		at.Format("Mon 15:04"), us(pct(lat, .5)), us(pct(lat, .99)), len(lat))
+
+	// A staff edit of one institution's hours, seen by a second replica of the same database.
+	replica := directory.New(store, hours.NewCalendar(), discardLogger(), time.Now)
+	if err := replica.Refresh(ctx); err != nil {
+		return err
+	}
+	target := d.Search(q(5))
+	if len(target) > 0 {
+		var h heydoctor.OpeningHours
+		for day := range 5 {
+			h.Day[day] = heydoctor.Span{Open: "0700", Close: "2300"}
+		}
+		start = time.Now()
+		if err := store.UpdateInstitutionHours(ctx, target[0].Institution.ID, h); err != nil {
+			return err
+		}
+		if err := replica.Refresh(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "staff edit of one institution's hours, written and picked up by another replica: %.1fms (the replica polls every %s)\n",
+			float64(time.Since(start).Microseconds())/1000, directoryPoll)
+	}
 
 	// The same question as a SQL scan: every institution with the department, distance
 	// and open status computed per row, nearest 20 kept.

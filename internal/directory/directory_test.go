@@ -269,6 +269,28 @@ func TestSpecialistsRankFirst(t *testing.T) {
 	}
 }
 
+func TestWiden(t *testing.T) {
+	s := storetest.SQLite(t, time.Now)
+	ctx := context.Background()
+	er := clinic("W1", "먼응급병원", 37.3400+25_000.0/111_000, 126.7335, "0000", "2400")
+	er.Kind, er.TypeName, er.ER = heydoctor.KindHospital, "종합병원", true
+	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{er}}); err != nil {
+		t.Fatal(err)
+	}
+	d := directory.New(s, hours.NewCalendar(), slog.New(slog.DiscardHandler), time.Now)
+	if err := d.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := directory.Query{Query: nearby.Query{Lat: 37.34, Lng: 126.7335, EROnly: true}}
+	if res, r := d.Widen(q, directory.ERRadiiM...); len(res) != 1 || r != 30_000 {
+		t.Errorf("ER 25 km away: %d results at radius %.0f, want 1 at 30000", len(res), r)
+	}
+	q.Lat = 35.1 // Busan: nothing within 50 km
+	if res, r := d.Widen(q, directory.ERRadiiM...); len(res) != 0 || r != nearby.MaxRadiusM {
+		t.Errorf("no ER: %d results at radius %.0f", len(res), r)
+	}
+}
+
 func TestPlaces(t *testing.T) {
 	s := storetest.SQLite(t, time.Now)
 	ctx := context.Background()

@@ -40,6 +40,7 @@ func TestSitePages(t *testing.T) {
 		{"place lookup lists places", "/hospitals?q=%EC%A0%95", 200, []string{"정왕동", "lat="}, nil},
 		{"an exact place goes to its results", "/hospitals?q=%EC%A0%95%EC%99%95%EB%8F%99&department=D001", 303, []string{"lat=37.", "place=%EC%8B%9C%ED%9D%A5%EC%8B%9C+%EC%A0%95%EC%99%95%EB%8F%99", "department=D001"}, nil},
 		{"place lookup finds nothing", "/hospitals?q=zzzz", 200, []string{"맞는 장소를 찾지 못했어요"}, nil},
+		{"ER search shows 119 first and widens to 50 km", "/hospitals?" + near + "&er=1", 200, []string{`class="emergency" role="alert"`, `href="tel:119"`, "50km 안에 없어요"}, nil},
 		{"results near", "/hospitals?" + near, 200, []string{`class="results"`, `id="map-data"`, "km", "진료시간은 변동될 수 있으니"}, nil},
 		{"results open 내과", "/hospitals?" + near + "&department=D001&open=now", 200, []string{"진료중 · 18:00까지", `value="D001" selected`, "지금 진료 중인 곳만", `href="tel:`}, []string{"진료 종료 ·", "정보 없음"}},
 		{"results pharmacy kind", "/hospitals?" + near + "&kind=pharmacy", 200, []string{`value="pharmacy" selected`}, nil},
