@@ -301,6 +301,7 @@ type facts struct {
 	spo2             float64 // 산소포화도 in %
 	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8", "8/10")
 	lowTemp          float64 // the lowest body temperature under 36도
+	mild             bool    // a word for slight ("경미한", "지혈됨")
 }
 
 // vitalKeys name the vital sign a number after them measures.
@@ -518,6 +519,7 @@ func (e *Engine) readFacts(c compacted) facts {
 	f.severe = containsAffirmed(s, e.lex.severe)
 	f.extreme = containsAffirmed(s, e.lex.extreme)
 	f.sudden = containsAffirmed(s, e.lex.sudden)
+	_, f.mild = containsAny(s, e.lex.mild)
 	if f.extreme {
 		f.severe = true
 	}

@@ -66,7 +66,7 @@ type lexicon struct {
 	notWho                                       []string
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
-	now, resolved, barePain                      []string
+	now, resolved, barePain, mild                []string
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
 	subject                                        []whoWord
@@ -188,6 +188,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			}
 		case "josa", "eomi":
 			lx.suffixes = append(lx.suffixes, value)
+		case "mild":
+			lx.mild = append(lx.mild, value)
 		case "barepain":
 			lx.barePain = append(lx.barePain, value)
 		case "now":
@@ -391,7 +393,7 @@ var predicates = map[string]bool{
 	"@infant3m": true, "@infant": true, "@child": true, "@pregnant": true, "@elderly": true,
 	"@pulse": true, "@sugar": true, "@bp": true,
 	"@fever38": true, "@temp39": true, "@temp40": true, "@severe": true, "@extreme": true, "@sudden": true,
-	"@chronic": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp220": true, "@pain8": true,
+	"@chronic": true, "@mild": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp220": true, "@pain8": true,
 }
 
 // loadRules reads redflags.tsv: ID, LEVEL (emergency_119, emergency_er or crisis), NAME,
