@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,6 +58,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer app.close()
+	// Once started, what stays is the directory and the triage model (about 70 MB of heap
+	// for the whole country): collect before the heap doubles that, rather than let a
+	// replica's memory drift up to twice its need. GOMEMLIMIT, when set, wins.
+	if env.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
+	}
 
 	srv, err := web.NewServer(app.webConfig(cfg, log, reg, store))
 	if err != nil {
