@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"testing"
@@ -360,4 +361,38 @@ func TestPlaces(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPlaces types hostile text at the place search: no panic, at most limit places, and
+// a resolved place is one of them.
+func FuzzPlaces(f *testing.F) {
+	s := storetest.SQLite(f, time.Now)
+	ctx := context.Background()
+	var list []heydoctor.Institution
+	for i, addr := range []string{"경기도 시흥시 정왕동 1", "서울특별시 중구 세종대로 1 (중앙동)", "부산광역시 중구 중앙대로 1 (중앙동)",
+		"세종특별자치시 조치원읍 새내로 1", "경기도 안산시 단원구 고잔로 1, 2층 (고잔동)", "주소 없음", "경기도", ""} {
+		in := clinic(fmt.Sprintf("F%d", i), fmt.Sprintf("의원%d Clinic", i), 37+float64(i)/10, 127, "0900", "1800")
+		in.Address = addr
+		list = append(list, in)
+	}
+	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: list}); err != nil {
+		f.Fatal(err)
+	}
+	d := directory.New(s, hours.NewCalendar(), slog.New(slog.DiscardHandler), time.Now)
+	if err := d.Refresh(ctx); err != nil {
+		f.Fatal(err)
+	}
+	for _, q := range []string{"정왕동", "중구", "세종 조치원읍", "  ", "CLINIC", "의원", "\xff\xfe", "안산 단원구 고잔동 동", "구"} {
+		f.Add(q, 5)
+	}
+	f.Fuzz(func(t *testing.T, q string, limit int) {
+		limit = limit%20 - 2
+		places := d.Places(q, limit)
+		if len(places) > max(limit, 0) {
+			t.Fatalf("Places(%q, %d) = %d places", q, limit, len(places))
+		}
+		if p, list, ok := d.ResolvePlace(q, 5); ok && !slices.Contains(list, p) {
+			t.Fatalf("ResolvePlace(%q) = %+v, not among %+v", q, p, list)
+		}
+	})
 }
