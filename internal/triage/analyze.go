@@ -7,10 +7,12 @@ import (
 	"unicode/utf8"
 )
 
-// Blend of the two department scorers when the lexicon found something: the lexicon is
-// precise and explainable, the classifier fills in phrasing the lexicon lacks.
+// lexiconShare is the lexicon's share when it found symptoms, and the boosts below are
+// the share of a department the user names (0.3) or a condition they mention (0.15):
+// chosen on the calibration fold of the train split (top-1 500 → 509 of 602 rows), never
+// on the dev split.
 const (
-	lexiconShare   = 0.3
+	lexiconShare   = 0.2
 	maxDepartments = 3
 	minDeptScore   = 0.02
 	// closeRatio: when the second department scores at least this share of the first,
@@ -46,7 +48,7 @@ func (e *Engine) Analyze(text string) Result {
 		if len(rd.present) == 0 && rd.ci < 0 && r.Intent != IntentEmergency {
 			return r
 		}
-		recs = e.rankDepartments(rd, e.mentionedDepartments(rd.c.s))
+		recs = e.rankDepartments(rd, e.currentMentions(rd))
 	}
 	for i, d := range recs {
 		if i > 0 && d.Probability < 0.01 {
@@ -90,7 +92,7 @@ func (e *Engine) analyze(text string) (Result, *reading) {
 		}
 	}
 
-	mentioned := e.mentionedDepartments(c.s)
+	mentioned := e.currentMentions(&rd)
 	if len(present) == 0 && ci < 0 && intent != IntentBooking && intent != IntentMyReservations {
 		if g := e.findGroup(c.s); g != nil {
 			return e.groupInfo(r, g, f), &rd
@@ -358,8 +360,29 @@ func (e *Engine) rankDepartments(rd *reading, mentioned []string) []Recommendati
 	// reviewed by hand and keep rare wordings on course.
 	lex := make(map[string]float64)
 	var lexTotal float64
+	use := rd.present
+	if len(rd.current) > 0 {
+		use = rd.current // history and worries do not pick the department when there is a complaint
+	}
+	if utf8.RuneCountInString(rd.c.s) >= longRunes {
+		// In a long message the chief complaint's symptoms alone speak for the lexicon.
+		if k := e.chiefClause(rd); k >= 0 {
+			from, to := sentenceOf(rd, k)
+			chief := make(map[string]bool)
+			for id, starts := range rd.symClause {
+				for _, st := range starts {
+					if use[id] && st >= rd.cls[from].start && st < rd.cls[to-1].end {
+						chief[id] = true
+					}
+				}
+			}
+			if len(chief) > 0 {
+				use = chief
+			}
+		}
+	}
 	for _, s := range e.symptoms {
-		if !rd.present[s.ID] {
+		if !use[s.ID] {
 			continue
 		}
 		for _, dw := range s.Depts {
@@ -395,12 +418,12 @@ func (e *Engine) rankDepartments(rd *reading, mentioned []string) []Recommendati
 		score[d] += mass
 		addWhy(d, why)
 	}
-	if rd.ci >= 0 {
+	if rd.ci >= 0 && !rd.pastAt(rd.cStart) {
 		c := &e.conditions[rd.ci]
-		boost(c.Departments[0], 0.3, c.Name)
+		boost(c.Departments[0], 0.15, c.Name)
 	}
 	for _, d := range mentioned {
-		boost(d, 0.5, d+" 언급")
+		boost(d, 0.3, d+" 언급")
 	}
 	for _, s := range e.symptoms {
 		if !rd.present[s.ID] {
@@ -703,7 +726,8 @@ type reading struct {
 	cls              []clause
 	findings         []Finding
 	present, current map[string]bool
-	lived            map[string]bool // present and not a worry, now or in the past
+	lived            map[string]bool  // present and not a worry, now or in the past
+	symClause        map[string][]int // start of each clause a symptom was found in
 	words            map[string][]string
 	ci, cStart, cEnd int
 	info             bool
@@ -739,6 +763,7 @@ func (e *Engine) read(c compacted) reading {
 	present := make(map[string]bool)
 	current := make(map[string]bool) // present, and reported as happening now
 	lived := make(map[string]bool)   // present and not a worry: now or in the past
+	symClause := make(map[string][]int)
 	words := make(map[string][]string)
 	for i, m := range matches {
 		if info && m.start >= cStart && m.end <= cEnd {
@@ -749,6 +774,9 @@ func (e *Engine) read(c compacted) reading {
 		var worry, past bool
 		who := ""
 		cl := clauseAt(cls, m.start)
+		if cl != nil && !neg {
+			symClause[sym.ID] = append(symClause[sym.ID], cl.start)
+		}
 		if cl != nil {
 			worry, past, who = cl.worry, cl.past, cl.who
 			if !neg && !worry && !past {
@@ -788,7 +816,7 @@ func (e *Engine) read(c compacted) reading {
 		}
 	}
 
-	rd.cls, rd.present, rd.current, rd.words, rd.lived = cls, present, current, words, lived
+	rd.cls, rd.present, rd.current, rd.words, rd.lived, rd.symClause = cls, present, current, words, lived, symClause
 	rd.ci, rd.cStart, rd.cEnd, rd.info = ci, cStart, cEnd, info
 	return rd
 }
@@ -848,4 +876,22 @@ func (e *Engine) groupInfo(r Result, g *group, f facts) Result {
 func (e *Engine) barePain(s string) bool {
 	_, ok := containsAny(s, e.lex.barePain)
 	return ok && utf8.RuneCountInString(s) <= 20
+}
+
+// pastAt reports whether compact byte i lies in a history clause.
+func (rd *reading) pastAt(i int) bool {
+	cl := clauseAt(rd.cls, i)
+	return cl != nil && cl.past
+}
+
+// currentMentions are the departments the message names outside history clauses:
+// "작년에 내과에서 약을 먹었는데" does not ask for 내과.
+func (e *Engine) currentMentions(rd *reading) []string {
+	var out []string
+	for _, m := range e.mentionedAt(rd.c.s) {
+		if !rd.pastAt(m.at) && !slices.Contains(out, m.name) {
+			out = append(out, m.name)
+		}
+	}
+	return out
 }

@@ -32,25 +32,24 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 			start = at
 		}
 	}
-	for i := 0; i < len(s); {
+	wordAt := 0
+	for i := 0; i < len(s); i++ {
+		if c.wordStart[i] {
+			wordAt = i
+		}
 		if isPunct(s[i]) {
 			j := i
-			for j < len(s) && isPunct(s[j]) {
+			for j+1 < len(s) && isPunct(s[j+1]) {
 				j++
 			}
-			cut(j)
+			cut(j + 1)
 			i = j
 			continue
 		}
-		// Find the end of this word.
-		j := i + 1
-		for j < len(s) && !c.wordStart[j] {
-			j++
+		// At the end of a word, see whether it ends its clause.
+		if i+1 < len(s) && c.wordStart[i+1] && !isPunct(s[i+1]) && e.endsClause(s[wordAt:i+1]) && !e.auxNext(s[i+1:]) {
+			cut(i + 1)
 		}
-		if j < len(s) && e.endsClause(s[i:j]) {
-			cut(j)
-		}
-		i = j
 	}
 	if start < len(s) {
 		out = append(out, clause{start: start, end: len(s)})
@@ -125,4 +124,15 @@ func clauseAt(cls []clause, i int) *clause {
 		}
 	}
 	return nil
+}
+
+// auxNext reports whether the next word is an auxiliary that keeps the clause going:
+// "먹고 있어요", "죽고 싶어요", "아파서 죽겠어요".
+func (e *Engine) auxNext(rest string) bool {
+	for _, a := range e.lex.aux {
+		if strings.HasPrefix(rest, a) {
+			return true
+		}
+	}
+	return false
 }

@@ -315,10 +315,16 @@ func isASCII(s string) bool {
 	return true
 }
 
-// mentionedDepartments finds department names in the text, longest first, so that
-// "정형외과" is not also read as "외과".
-func (e *Engine) mentionedDepartments(s string) []string {
-	var out []string
+// mention is a department name found at compact byte at.
+type mention struct {
+	name string
+	at   int
+}
+
+// mentionedAt finds department names in the text, longest first, so that "정형외과" is
+// not also read as "외과".
+func (e *Engine) mentionedAt(s string) []mention {
+	var out []mention
 	used := make([]bool, len(s))
 	for _, t := range e.deptTerms {
 		from := 0
@@ -332,9 +338,7 @@ func (e *Engine) mentionedDepartments(s string) []string {
 				for k := start; k < end; k++ {
 					used[k] = true
 				}
-				if !slices.Contains(out, t.name) {
-					out = append(out, t.name)
-				}
+				out = append(out, mention{t.name, start})
 			}
 			from = end
 		}

@@ -66,7 +66,7 @@ type lexicon struct {
 	notWho                                       []string
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
-	now, resolved, barePain, mild                []string
+	now, resolved, barePain, mild, aux           []string
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
 	subject                                        []whoWord
@@ -188,6 +188,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			}
 		case "josa", "eomi":
 			lx.suffixes = append(lx.suffixes, value)
+		case "aux":
+			lx.aux = append(lx.aux, value)
 		case "mild":
 			lx.mild = append(lx.mild, value)
 		case "barepain":

@@ -25,7 +25,8 @@ const (
 	// chiefWeight and pastWeight scale the features of the chief-complaint sentence and
 	// of history clauses in long messages, titleWeight those of a title.
 	chiefWeight = 2.0
-	pastWeight  = 0.4
+	pastWeight  = 0.1
+	worryWeight = 0.5
 	titleWeight = 1.5
 	longRunes   = 120
 )
@@ -77,18 +78,22 @@ func (e *Engine) features(rd *reading) []feat {
 	add := func(kind byte, s string, v float32) { acc[hashFeature(kind, s)] += v }
 	c := rd.c
 	long := utf8.RuneCountInString(c.s) >= longRunes
-	chief := -1
+	chiefFrom, chiefTo := -1, -1
 	if long {
-		chief = e.chiefClause(rd)
+		if k := e.chiefClause(rd); k >= 0 {
+			chiefFrom, chiefTo = sentenceOf(rd, k)
+		}
 	}
 	titleEnd := titleEnd(c)
 	for ci, cl := range rd.cls {
 		wgt := float32(1)
 		switch {
-		case long && ci == chief:
+		case ci >= chiefFrom && ci < chiefTo:
 			wgt = chiefWeight
 		case long && cl.past:
 			wgt = pastWeight
+		case long && cl.worry:
+			wgt = worryWeight
 		}
 		if cl.end <= titleEnd {
 			wgt *= titleWeight
@@ -161,8 +166,9 @@ func (e *Engine) features(rd *reading) []feat {
 	return out
 }
 
-// chiefClause is the clause of a long message with a current symptom and an asking verb
-// ("…아픈데 무슨 과에 가야 하나요"), else the last clause with a current symptom.
+// chiefClause is the clause of a long message with a current symptom and an asking
+// verb ("…아픈데 무슨 과에 가야 하나요"), else the last clause with a current symptom;
+// chiefSentence widens it to its sentence.
 func (e *Engine) chiefClause(rd *reading) int {
 	best, bestScore := -1, 0
 	for k, cl := range rd.cls {
@@ -173,8 +179,11 @@ func (e *Engine) chiefClause(rd *reading) int {
 		if score == 0 {
 			continue
 		}
-		if _, ok := e.lex.askSet.find(rd.c.s[cl.start:cl.end]); ok {
-			score = 2
+		from, to := sentenceOf(rd, k)
+		for j := from; j < to; j++ {
+			if _, ok := e.lex.askSet.find(rd.c.s[rd.cls[j].start:rd.cls[j].end]); ok {
+				score = 2
+			}
 		}
 		if score >= bestScore {
 			best, bestScore = k, score
@@ -183,16 +192,29 @@ func (e *Engine) chiefClause(rd *reading) int {
 	return best
 }
 
-// titleEnd is the compact byte where a title such as "[질문] 허리 통증" or "제목: …" ends,
-// or 0.
+// sentenceOf returns the clauses [from,to) of the sentence holding clause k.
+func sentenceOf(rd *reading, k int) (from, to int) {
+	ends := func(j int) bool { cl := rd.cls[j]; return isPunct(rd.c.s[cl.end-1]) }
+	from = k
+	for from > 0 && !ends(from-1) {
+		from--
+	}
+	to = k + 1
+	for to < len(rd.cls) && !ends(to-1) {
+		to++
+	}
+	return from, to
+}
+
+// titleEnd is the compact byte where a title ends ("제목: 허리 통증 / …", "[질문] 손목이
+// 시큰해요? …": up to the first sentence mark in the first 60 bytes), or 0.
 func titleEnd(c compacted) int {
-	s := c.s
-	switch {
-	case strings.HasPrefix(c.norm, "제목"):
-		for i := 0; i < len(s); i++ {
-			if isPunct(s[i]) && i > 8 {
-				return i
-			}
+	if !strings.HasPrefix(c.norm, "제목") && !strings.HasPrefix(c.norm, "질문") && !strings.HasPrefix(c.norm, "q ") {
+		return 0
+	}
+	for i := 0; i < len(c.s) && i < 60*3; i++ {
+		if isPunct(c.s[i]) && i > 6 {
+			return i + 1
 		}
 	}
 	return 0

@@ -30,7 +30,7 @@ const modelMagic = "HDTRIAGE1\n"
 
 // modelSettings are the training settings that change the weights; they are part of
 // the fingerprint.
-var modelSettings = fmt.Sprint(modelBuckets, modelEpochs, modelRate, modelL2, modelMinCount, chiefWeight, pastWeight, titleWeight, longRunes, "features-v1")
+var modelSettings = fmt.Sprint(modelBuckets, modelEpochs, modelRate, modelL2, modelMinCount, chiefWeight, pastWeight, worryWeight, titleWeight, longRunes, "features-v4")
 
 // trainingFingerprint hashes everything the model's training reads.
 func trainingFingerprint(fsys fs.FS) ([32]byte, error) {

@@ -98,3 +98,60 @@ func argmax(p []float64) int {
 	}
 	return best
 }
+
+// TestLongMessage: in a long post the history and side remarks do not pick the
+// department, while a current emergency anywhere in it is still found.
+func TestLongMessage(t *testing.T) {
+	e := newTestEngine(t)
+	long := "[질문] 무릎이 시큰해요 / 40대 직장인이에요. 작년에 위염으로 내과에서 약을 먹은 적이 있고 그때 위내시경도 했었어요. " +
+		"고혈압 약은 몇 년째 먹고 있어요. 회사 일이 바빠서 병원비도 걱정이고 주말에만 시간이 나요. " +
+		"요즘은 2주째 오른쪽 무릎이 계단 내려갈 때마다 시큰하고 붓는데 어느 과에 가야 하나요?"
+	r := e.Analyze(long)
+	if r.Intent != IntentSymptom || len(r.Departments) == 0 || r.Departments[0].Name != "정형외과" {
+		t.Errorf("Analyze(long knee post) = %s %v, want 정형외과 first", r.Intent, r.Departments)
+	}
+	withFlag := "허리가 오래 아파서 한의원에서 침을 맞고 물리치료도 받았어요. 약은 진통제만 먹고 있어요. 그런데 방금 갑자기 가슴이 쥐어짜듯 아프고 식은땀이 나요."
+	if r := e.Analyze(withFlag); !r.Level.IsEmergency() {
+		t.Errorf("Analyze(long post ending in chest pain with sweat) = %s, want an emergency", r.Level)
+	}
+}
+
+// TestWho: a symptom keeps who has it.
+func TestWho(t *testing.T) {
+	e := newTestEngine(t)
+	r := e.Analyze("아이가 밤에 기침을 해요")
+	for _, f := range r.Findings {
+		if f.Symptom == "cough" && f.Who != "child" {
+			t.Errorf("cough finding who = %q, want child", f.Who)
+		}
+	}
+	r = e.Analyze("어머니가 어지러워하세요")
+	for _, f := range r.Findings {
+		if f.Symptom == "dizzy" && f.Who != "other" {
+			t.Errorf("dizzy finding who = %q, want other", f.Who)
+		}
+	}
+}
+
+// TestWordBoundaries: patterns do not match across words ("기침하고 환절기" is not 고환,
+// "여자 해변" is not 자해), yet spaceless text still matches compounds.
+func TestWordBoundaries(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		text, symptom, want string
+	}{
+		{"아이가 기침하고 환절기마다 콧물이 나요", "scrotal", ""},
+		{"여자 해변에서 넘어졌어요", "self_harm", ""},
+		{"배가너무아파요", "abd_pain", "yes"},
+		{"오른쪽다리가 아파요", "limb", "yes"},
+		{"목이따끔거리고콧물이나요", "sore_throat", "yes"},
+		{"열은 없어요", "fever", "no"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := findingState(e.Analyze(tt.text), tt.symptom); got != tt.want {
+				t.Errorf("Analyze(%q) %s = %q, want %q", tt.text, tt.symptom, got, tt.want)
+			}
+		})
+	}
+}
