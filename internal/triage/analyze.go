@@ -778,7 +778,7 @@ func (e *Engine) read(c compacted) reading {
 			symClause[sym.ID] = append(symClause[sym.ID], cl.start)
 		}
 		if cl != nil {
-			worry, past, who = cl.worry, cl.past, cl.who
+			worry, past, who = cl.worry, cl.past || cl.resolved && !e.lex.lasting[sym.ID], cl.who
 			if !neg && !worry && !past {
 				cl.current++
 			}

@@ -16,6 +16,7 @@ type clause struct {
 	past       bool   // history: 예전에, 작년에, -ㄴ 적이 있다, -었었다
 	who        string // "child" or "other" when the clause names whose symptom it is
 	current    int    // symptoms reported in it as happening now
+	resolved   bool   // a later clause says it is over ("지금은 괜찮아요")
 }
 
 // splitClauses cuts the compact text into clauses. bound[i] is true where a new clause
@@ -75,7 +76,7 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		}
 		if _, ok := e.lex.resolvedSet.find(text); ok {
 			for j := 0; j <= k; j++ {
-				out[j].past = true
+				out[j].resolved = true
 			}
 		}
 		if isPunct(s[cl.end-1]) {

@@ -67,6 +67,7 @@ type lexicon struct {
 	worry, past, clauseEnd, clauseKeep           []string
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
 	now, resolved, barePain, mild, aux           []string
+	lasting                                      map[string]bool
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
 	subject                                        []whoWord
@@ -188,6 +189,11 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			}
 		case "josa", "eomi":
 			lx.suffixes = append(lx.suffixes, value)
+		case "lasting":
+			if lx.lasting == nil {
+				lx.lasting = make(map[string]bool)
+			}
+			lx.lasting[value] = true
 		case "aux":
 			lx.aux = append(lx.aux, value)
 		case "mild":

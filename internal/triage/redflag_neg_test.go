@@ -151,6 +151,7 @@ var redFlagNegatives = []struct {
 	{"pregnant_trauma", "임신 중인데 허리가 살짝 아파요"},
 	{"stone_severe", "예전에 요로결석이 있었어요 재발을 막으려면요"},
 	{"stroke_arm", "어깨가 아파서 팔을 못 들겠어요"},
+	{"leg_clot", "오래 서 있으면 저녁에 양쪽 다리가 조금 부어요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 
