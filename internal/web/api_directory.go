@@ -198,11 +198,13 @@ func weekRows(h heydoctor.OpeningHours, today int) []dayHoursJSON {
 	rows := make([]dayHoursJSON, 8)
 	for i, span := range h.Day {
 		text := hours.FormatSpan(span)
-		if text == "" {
+		switch {
+		case text == "" && (!h.Known() || span.Unknown):
+			text = "정보 없음"
+		case text == "":
 			text = "휴진"
-			if !h.Known() {
-				text = "정보 없음"
-			}
+		case i < len(h.Lunch) && hours.FormatSpan(h.Lunch[i]) != "":
+			text += " (점심 " + hours.FormatSpan(h.Lunch[i]) + ")"
 		}
 		rows[i] = dayHoursJSON{Day: hours.DayName(i), Open: span.Open, Close: span.Close, Text: text, Today: i == today}
 	}
