@@ -233,7 +233,10 @@ func (st *importState) apply(b *ImportBatch, stats *ImportStats) error {
 				stats.Orphans++
 				continue
 			}
-			r = &importRow{isNew: true, owners: make(map[heydoctor.InstitutionFields]string), listedBy: []string{b.Scope}}
+			r = &importRow{isNew: true, owners: make(map[heydoctor.InstitutionFields]string)}
+			if in.Status != heydoctor.StatusClosed {
+				r.listedBy = []string{b.Scope}
+			}
 			r.in = *in
 			r.in.ID, r.in.Carries, r.in.Source = 0, 0, b.Scope
 			for _, g := range fieldGroups {
@@ -270,7 +273,8 @@ func (st *importState) apply(b *ImportBatch, stats *ImportStats) error {
 		}
 		r.in.Merge(in, groups)
 		r.in.Carries = 0
-		if carries.Has(heydoctor.FieldBasis) {
+		// A source lists a place while it says it is not closed (Gyeonggi keeps 폐업 rows).
+		if carries.Has(heydoctor.FieldBasis) && in.Status != heydoctor.StatusClosed {
 			listedNow[r] = true
 			if !slices.Contains(r.listedBy, b.Scope) {
 				r.listedBy = append(r.listedBy, b.Scope)

@@ -291,6 +291,15 @@ func TestImportFullRefreshPerSource(t *testing.T) {
 				t.Errorf("%s is %s, want closed", in.Name, in.Status)
 			}
 		}
+		// A source that lists a place as closed (Gyeonggi's 폐업 rows) does not keep it open.
+		closedGG := heydoctor.Institution{Kind: heydoctor.KindClinic, Name: "배곧치과의원", Phone: "031-111-2222",
+			Address: hiraOnly.Address, Lat: hiraOnly.Lat, Lng: hiraOnly.Lng, LocalKey: "gg:2", Status: heydoctor.StatusClosed,
+			Carries: heydoctor.FieldBasis}
+		apply(t, s, batch("hira:hospital", true, hiraOnly))
+		apply(t, s, batch("gyeonggi", true, closedGG))
+		if st := apply(t, s, batch("hira:hospital", true)); st.Closed != 1 {
+			t.Errorf("HIRA refresh after Gyeonggi's 폐업 row closed %d, want 1", st.Closed)
+		}
 		// NMC lists A1 again: it reopens.
 		apply(t, s, batch("nmc:hospital", true, nmc("A1", "정왕내과의원")))
 		open := 0
