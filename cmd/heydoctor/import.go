@@ -112,17 +112,19 @@ func importRelease(ctx context.Context, env *environment, store *sqlstore.Store,
 	if env.getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20))
 	}
-	bar := progressBar(env, "read")
+	tty := terminal(env)
 	var progress publicdata.ReleaseProgress
-	if bar != nil {
+	if tty != nil {
 		progress = func(member string, rows, done, total int) {
-			bar(done, total)
-			fmt.Fprintf(env.stderr, " %s: %d", member, rows)
+			const width = 20
+			n := done * width / max(total, 1)
+			// \033[K clears what a longer previous line left behind.
+			fmt.Fprintf(tty, "\r[%s%s] %d/%d tables · %s: %d rows\033[K", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, member, rows)
 		}
 	}
 	rel, err := publicdata.OpenRelease(src, progress)
-	if bar != nil {
-		fmt.Fprintln(env.stderr)
+	if tty != nil {
+		fmt.Fprintln(tty)
 	}
 	if err != nil {
 		return fmt.Errorf("nothing imported: %w", err)
@@ -132,8 +134,8 @@ func importRelease(ctx context.Context, env *environment, store *sqlstore.Store,
 		batches = append(batches, sqlstore.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
 			Institutions: m.Institutions, Read: m.Read, Rejected: len(m.Rejected)})
 	}
-	if bar != nil {
-		fmt.Fprintf(env.stderr, "writing %d records in one transaction…\n", countRecords(batches))
+	if tty != nil {
+		fmt.Fprintf(tty, "writing %d records in one transaction…\n", countRecords(batches))
 	}
 	stats, err := store.ApplyImports(ctx, batches...)
 	if err != nil {
@@ -207,10 +209,19 @@ func readInput(ctx context.Context, env *environment, src, format, key string, y
 	return publicdata.Parse(r, format)
 }
 
-// progressBar draws on a terminal and stays quiet otherwise.
-func progressBar(env *environment, label string) func(done, total int) {
+// terminal returns stderr when it is a terminal, for progress lines.
+func terminal(env *environment) *os.File {
 	f, ok := env.stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return f
+}
+
+// progressBar draws on a terminal and stays quiet otherwise.
+func progressBar(env *environment, label string) func(done, total int) {
+	f := terminal(env)
+	if f == nil {
 		return nil
 	}
 	return func(done, total int) {

@@ -160,9 +160,9 @@ func (p parser) readRelease(r io.ReaderAt, size int64, progress ReleaseProgress)
 			continue
 		}
 		wg.Add(1)
+		sem <- struct{}{} // taken here, in order, so the largest table starts first
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			name := names[f]
 			report(name, 0)
