@@ -101,6 +101,23 @@ func TestImportRelease(t *testing.T) {
 		t.Errorf("re-import: %v\n%s", err, out)
 	}
 
+	// A ZIP that is not a release, or one cut short, fails and leaves the directory as it was.
+	var other bytes.Buffer
+	zw := zip.NewWriter(&other)
+	w, _ := zw.Create("readme.txt")
+	w.Write([]byte("안내문"))
+	zw.Close()
+	foreign := filepath.Join(t.TempDir(), "자료.zip")
+	os.WriteFile(foreign, other.Bytes(), 0o644)
+	for _, bad := range []string{foreign, truncated} {
+		if err, _, stderr := runCmd(t, nil, "import", "--db", db, bad); err == nil || !strings.Contains(stderr, "not a HIRA release") {
+			t.Errorf("%s: %v\n%s", bad, err, stderr)
+		}
+	}
+	if err, out, _ := runCmd(t, nil, "import", "--db", db, releaseSample); err != nil || strings.Count(out, "inserted 0, updated 0") != 4 {
+		t.Errorf("after failed imports the directory changed: %v\n%s", err, out)
+	}
+
 	// A table on its own imports too.
 	zr, err := zip.OpenReader(releaseSample)
 	if err != nil {
