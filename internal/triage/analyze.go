@@ -43,18 +43,24 @@ func (e *Engine) Analyze(text string) Result {
 	default:
 		return r
 	}
-	recs := r.Departments
-	if r.Intent == IntentEmergency || len(recs) == 0 {
+	if r.Intent == IntentDiseaseInfo && len(r.Departments) > 0 {
+		for _, d := range r.Departments {
+			r.TopDepartments = append(r.TopDepartments, Ranked{Name: d.Name, Code: d.Code, Probability: d.Probability})
+		}
+		return r
+	}
+	if rd.top == nil {
 		if len(rd.present) == 0 && rd.ci < 0 && r.Intent != IntentEmergency {
 			return r
 		}
-		recs = e.rankDepartments(rd, e.currentMentions(rd))
+		e.rankDepartments(rd, e.currentMentions(rd))
 	}
-	for i, d := range recs {
+	for i, d := range rd.top {
 		if i > 0 && d.Probability < 0.01 {
 			break
 		}
-		r.TopDepartments = append(r.TopDepartments, Ranked{Name: d.Name, Code: d.Code, Probability: max(d.Probability, 0.01)})
+		d.Probability = max(d.Probability, 0.01)
+		r.TopDepartments = append(r.TopDepartments, d)
 	}
 	return r
 }
@@ -442,6 +448,19 @@ func (e *Engine) rankDepartments(rd *reading, mentioned []string) []Recommendati
 		out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: sc, Probability: round2(sc), Because: because[name]})
 	}
 	sortRecs(out)
+	// The model's own top three, before explanations trim the list, for top_departments.
+	rd.top = rd.top[:0]
+	for _, r := range out[:min(len(out), maxDepartments)] {
+		name := r.Name
+		if rd.f.patient.Child {
+			if to, ok := e.lex.childSwap[name]; ok {
+				name = to
+			}
+		}
+		if d, ok := e.department(name); ok && !slices.ContainsFunc(rd.top, func(t Ranked) bool { return t.Code == d.Code }) {
+			rd.top = append(rd.top, Ranked{Name: d.Name, Code: d.Code, Probability: r.Probability})
+		}
+	}
 	if len(out) > maxDepartments+1 {
 		out = out[:maxDepartments+1]
 	}
@@ -733,6 +752,7 @@ type reading struct {
 	info             bool
 	prob             []float64 // the department model's, once computed
 	known            int       // features of the message the model knows
+	top              []Ranked  // the model's top three departments, once ranked
 }
 
 func (e *Engine) read(c compacted) reading {
