@@ -226,7 +226,7 @@ func (e *Engine) redFlags(current, lived map[string]bool, words map[string][]str
 		for _, term := range rl.Terms {
 			held := false
 			for _, item := range term {
-				if v, ok := e.holds(item, present, f, feverish); ok {
+				if v, ok := e.holds(item, present, lived, f, feverish); ok {
 					held = true
 					for _, w := range append(slices.Clone(words[item]), v) {
 						if w != "" && !slices.Contains(because, w) {
@@ -253,10 +253,13 @@ func (e *Engine) redFlags(current, lived map[string]bool, words map[string][]str
 }
 
 // holds evaluates one rule item and returns a word explaining a predicate.
-func (e *Engine) holds(item string, present map[string]bool, f facts, feverish bool) (string, bool) {
+func (e *Engine) holds(item string, present, lived map[string]bool, f facts, feverish bool) (string, bool) {
 	if id, ok := strings.CutPrefix(item, "!"); ok {
-		_, held := e.holds(id, present, f, feverish)
+		_, held := e.holds(id, present, lived, f, feverish)
 		return "", !held
+	}
+	if id, ok := strings.CutPrefix(item, "~"); ok {
+		return "", lived[id] // history counts: "예전에 알레르기로 쓰러진 적이 있어요"
 	}
 	switch item {
 	case "@infant3m":

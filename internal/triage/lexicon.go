@@ -436,7 +436,7 @@ func loadRules(fsys fs.FS, symptoms []symptom) ([]rule, error) {
 					}
 					continue
 				}
-				if !known[it] && !predicates[it] {
+				if !known[strings.TrimPrefix(it, "~")] && !predicates[it] {
 					return fmt.Errorf("rule %s: unknown symptom or predicate %q", r.ID, it)
 				}
 			}

@@ -152,6 +152,9 @@ var redFlagNegatives = []struct {
 	{"stone_severe", "예전에 요로결석이 있었어요 재발을 막으려면요"},
 	{"stroke_arm", "어깨가 아파서 팔을 못 들겠어요"},
 	{"leg_clot", "오래 서 있으면 저녁에 양쪽 다리가 조금 부어요"},
+	{"high_mech", "차량 전복 사고 뉴스를 보고 불안해요"},
+	{"sting_history", "벌에 쏘인 적은 없는데 알레르기 검사를 받고 싶어요"},
+	{"throat_breath", "목이 붓고 열이 나요 숨쉬는 건 괜찮아요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 

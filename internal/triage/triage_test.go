@@ -66,7 +66,6 @@ func TestNegation(t *testing.T) {
 		{"소변이 안 나와요", "retention", "yes"},
 		{"피가 멈추지 않아요", "bleeding", "yes"},
 		{"자해를 멈출 수가 없어요", "self_harm", "yes"},
-		{"열경련 한 적이 있어요", "seizure", "no"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text+"/"+tt.symptom, func(t *testing.T) {
