@@ -18,7 +18,7 @@ import (
 // split (never on the dev split).
 const (
 	modelBuckets  = 1 << 18
-	modelEpochs   = 8
+	modelEpochs   = 14
 	modelRate     = 0.4
 	modelL2       = 1e-6
 	modelMinCount = 2 // a feature seen in fewer training rows is dropped
