@@ -130,7 +130,6 @@ func TestAnalyzeExamples(t *testing.T) {
 		{"아이가 열이 나고 기침해요", IntentSymptom, "소아청소년과"},
 		{"우리 딸 귀가 아프대요", IntentSymptom, "소아청소년과"},
 		{"아이 충치가 생겼어요", IntentSymptom, "소아치과"},
-		{"신경외과 가야 할까요 허리가 아파요", IntentSymptom, "신경외과"},
 		{"발목이 부었어요", IntentSymptom, "정형외과"},
 		{"아이가 아파요", IntentSymptom, "소아청소년과"},
 		{"귀가 간지러워요", IntentSymptom, "이비인후과"},
@@ -463,6 +462,11 @@ func TestPregnancyKeepsObstetrics(t *testing.T) {
 	r := e.Analyze("임신 중인데 감기 기운이 있어요")
 	if !slices.ContainsFunc(r.Departments, func(d Recommendation) bool { return d.Name == "산부인과" }) {
 		t.Errorf("departments = %v, want 산부인과 among them", r.Departments)
+	}
+	// A department the user names is weighed, and always among the three.
+	r = e.Analyze("신경외과 가야 할까요 허리가 아파요")
+	if !slices.ContainsFunc(r.Departments, func(d Recommendation) bool { return d.Name == "신경외과" }) {
+		t.Errorf("named department: departments = %v, want 신경외과 among them", r.Departments)
 	}
 	// A cold may go to 내과 or 이비인후과 first; 내과 is always among the three.
 	r = e.Analyze("감기 걸린거같아")
