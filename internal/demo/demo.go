@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"heydoctor"
@@ -125,6 +126,10 @@ func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) erro
 	}
 	log.Info("nationwide directory loaded", "hospitals_and_clinics", stats[0].Inserted, "pharmacies", stats[1].Inserted,
 		"nmc_sample_joined", stats[2].Joined, "took_ms", time.Since(start).Milliseconds())
+	// The decoded seed and the import's working set are garbage now, several hundred
+	// megabytes of it: collect it before the in-memory directory is built, so that the
+	// directory does not settle among its holes.
+	debug.FreeOSMemory()
 	return nil
 }
 
