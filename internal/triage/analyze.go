@@ -651,7 +651,7 @@ func (e *Engine) symptomResult(r Result, rd *reading, mentioned []string) Result
 	case len(rd.present) == 0 && rd.ci < 0 && len(mentioned) == 0 && (len(r.Departments) == 0 || r.Departments[0].Score < 0.5):
 		r.Question = e.whereQuestion()
 	case len(r.Departments) >= 2 && r.Departments[0].Score < closeTop && r.Departments[1].Score >= closeRatio*r.Departments[0].Score:
-		r.Question = e.deptQuestion(r.Departments)
+		r.Question = e.deptQuestion(r.Departments, r.Patient, r.Duration)
 	}
 	r.Answer = e.symptomAnswer(r)
 	return r
@@ -687,7 +687,21 @@ func (e *Engine) whereQuestion() *Question {
 	return &Question{ID: "where", Text: e.ans["where_question"], Choices: slices.Clone(e.lex.where)}
 }
 
-func (e *Engine) deptQuestion(recs []Recommendation) *Question {
+// deptQuestion is the one question that best separates the two leading departments:
+// the age when one of them is for children and no age is known, how long it has lasted
+// when both treat the same pain at different stages (lexicon.tsv durationdepts), else
+// which kind of complaint it is.
+func (e *Engine) deptQuestion(recs []Recommendation, p Patient, duration string) *Question {
+	if len(recs) >= 2 {
+		a, b := recs[0].Name, recs[1].Name
+		child := func(d string) bool { return d == "소아청소년과" || d == "소아치과" }
+		if (child(a) || child(b)) && p.Who == "" && p.Age == 0 && p.AgeMonths == 0 && p.AgeDays == 0 && len(e.lex.ageChoices) > 1 {
+			return &Question{ID: "age", Text: e.ans["age_question"], Choices: slices.Clone(e.lex.ageChoices)}
+		}
+		if duration == "" && slices.Contains(e.lex.durationDepts, a) && slices.Contains(e.lex.durationDepts, b) && len(e.lex.durationChoices) > 1 {
+			return &Question{ID: "duration", Text: e.ans["duration_question"], Choices: slices.Clone(e.lex.durationChoices)}
+		}
+	}
 	q := &Question{ID: "which", Text: e.ans["which_question"]}
 	for _, r := range recs {
 		if ch, ok := e.lex.deptChoice[r.Name]; ok {

@@ -68,6 +68,8 @@ type lexicon struct {
 	suffixes, ask                                []string // particles and endings, longest first; asking verbs
 	now, resolved, barePain, mild, aux           []string
 	lasting                                      map[string]bool
+	ageChoices, durationChoices                  []Choice
+	durationDepts                                []string // departments told apart by how long it has lasted
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
 	subject                                        []whoWord
@@ -264,6 +266,24 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 				return fmt.Errorf("where %q: missing text to append", f[1])
 			}
 			lx.where = append(lx.where, Choice{Label: f[1], Append: f[2]})
+		case "agechoice", "durationchoice", "durationdepts":
+			if kind == "durationdepts" {
+				for _, d := range splitList(f[1], ",") {
+					if _, err := canonicalDept(d); err != nil {
+						return err
+					}
+					lx.durationDepts = append(lx.durationDepts, d)
+				}
+				return nil
+			}
+			if len(f) < 3 || f[2] == "" {
+				return fmt.Errorf("%s %q: missing text to append", kind, f[1])
+			}
+			if kind == "agechoice" {
+				lx.ageChoices = append(lx.ageChoices, Choice{Label: f[1], Append: f[2]})
+			} else {
+				lx.durationChoices = append(lx.durationChoices, Choice{Label: f[1], Append: f[2]})
+			}
 		case "deptchoice":
 			if len(f) < 4 {
 				return fmt.Errorf("deptchoice %q: want department, label, text", f[1])
@@ -535,7 +555,7 @@ func checkLabel(label string, conds map[string]*Condition) error {
 // answerKeys are the answer texts the engine needs from answers.tsv.
 var answerKeys = []string{"unknown", "unknown_condition", "crisis", "emergency_119", "emergency_er", "greeting", "help",
 	"booking", "my_reservations", "bare_pain", "where_question", "where_pain_question", "which_question",
-	"symptom_why", "symptom_dept", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
+	"age_question", "duration_question", "symptom_why", "symptom_dept", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
 	"advice_self_care", "group"}
 
 // loadAnswers reads answers.tsv: KEY<TAB>TEXT, every key of answerKeys once.

@@ -155,3 +155,49 @@ func TestWordBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestDeptQuestion: when two departments are close the one question asked is the age
+// (a children's department, no age known), the duration (two stages of the same pain)
+// or the kind of complaint, and its answers settle it.
+func TestDeptQuestion(t *testing.T) {
+	e := newTestEngine(t)
+	rec := func(names ...string) []Recommendation {
+		var out []Recommendation
+		for _, n := range names {
+			out = append(out, Recommendation{Name: n})
+		}
+		return out
+	}
+	tests := []struct {
+		recs     []Recommendation
+		p        Patient
+		duration string
+		want     string
+	}{
+		{rec("소아청소년과", "내과"), Patient{}, "", "age"},
+		{rec("정형외과", "신경과"), Patient{Age: 30}, "", "which"},
+		{rec("정형외과", "재활의학과"), Patient{}, "", "duration"},
+		{rec("정형외과", "재활의학과"), Patient{}, "2주 넘게", "which"},
+		{rec("내과", "이비인후과"), Patient{}, "", "which"},
+	}
+	for _, tt := range tests {
+		q := e.deptQuestion(tt.recs, tt.p, tt.duration)
+		if q == nil || q.ID != tt.want || len(q.Choices) < 2 {
+			t.Errorf("deptQuestion(%v, %+v, %q) = %+v, want %s with choices", tt.recs, tt.p, tt.duration, q, tt.want)
+			continue
+		}
+		for _, c := range q.Choices {
+			r := e.Analyze("무릎이 아파요 " + c.Append)
+			switch tt.want {
+			case "age":
+				if r.Patient.Who == "" && r.Patient.Age == 0 {
+					t.Errorf("age answer %q leaves the age unknown", c.Append)
+				}
+			case "duration":
+				if r.Duration == "" {
+					t.Errorf("duration answer %q leaves the duration unknown", c.Append)
+				}
+			}
+		}
+	}
+}
