@@ -45,6 +45,8 @@ var sidos = func() map[string][2]string {
 	return m
 }()
 
+var addressPunct = strings.NewReplacer("(", " ", ")", " ", ",", " ")
+
 // area is where an address lies: 시도, 시군구 (one or two words: 안산시 단원구) and 읍면동.
 type area struct {
 	sido, short string
@@ -56,7 +58,7 @@ type area struct {
 // (도곡동)" or "경기도 안산시 단원구 고잔로 1 (고잔동)". It reports false when the address
 // does not start with a 시도.
 func parseArea(addr string) (area, bool) {
-	f := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(addr))
+	f := strings.Fields(addressPunct.Replace(addr))
 	if len(f) == 0 {
 		return area{}, false
 	}
