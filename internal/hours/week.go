@@ -148,7 +148,8 @@ func (e *evaluator) parseOverrides() {
 	}
 }
 
-func (e *evaluator) span(day int64) span {
+// override returns the first staff override for day, if any.
+func (e *evaluator) override(day int64) (*heydoctor.Closure, bool) {
 	for i := range e.ovs {
 		var d int64
 		ok := true
@@ -158,8 +159,15 @@ func (e *evaluator) span(day int64) span {
 			d, ok = dayOf(e.ovs[i].Date)
 		}
 		if ok && d == day {
-			return compileSpan(e.ovs[i].Hours) // zero Hours compile to closed
+			return &e.ovs[i], true
 		}
+	}
+	return nil, false
+}
+
+func (e *evaluator) span(day int64) span {
+	if ov, ok := e.override(day); ok {
+		return compileSpan(ov.Hours) // zero Hours compile to closed
 	}
 	if !e.w.known {
 		return span{kind: spanUnknown}
@@ -213,17 +221,8 @@ func (e *evaluator) lunch(day int64) span {
 	if !e.w.known {
 		return span{}
 	}
-	for i := range e.ovs {
-		var d int64
-		ok := true
-		if i < e.nParsed {
-			d = e.ovDays[i]
-		} else {
-			d, ok = dayOf(e.ovs[i].Date)
-		}
-		if ok && d == day {
-			return span{}
-		}
+	if _, ok := e.override(day); ok {
+		return span{}
 	}
 	if e.hs.has(day) {
 		return e.w.lunch[heydoctor.Holiday]
