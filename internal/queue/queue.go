@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -50,9 +51,11 @@ const (
 	maxLimiterBackoff = 6 * time.Hour
 )
 
-// Hours tells whether an institution is open at an instant (the directory).
+// Hours tells whether an institution is open at an instant, and has the institutions in
+// memory (the directory).
 type Hours interface {
 	Status(in *heydoctor.Institution, t time.Time) hours.Status
+	Get(id int64) (*heydoctor.Institution, bool)
 }
 
 // Service checks patients in and runs the queue. Set the hooks before first use.
@@ -66,6 +69,9 @@ type Service struct {
 	OnTransition func(status string)
 
 	byPhone, byKakao, byAddr, lookups *limit.Limiter
+
+	paceMu sync.Mutex
+	paces  map[int64]pace
 }
 
 // NewService returns a Service; now is the clock, time.Now when nil.
@@ -214,9 +220,41 @@ func (s *Service) EstimateFor(ctx context.Context, instID int64, ahead int) (Est
 	return s.estimate(ctx, instID, ahead)
 }
 
+// paceTTL is how long a clinic's pace is reused: a status page polls every 10 s, and
+// the median of a day's visits moves slowly.
+const paceTTL = 15 * time.Second
+
+type pace struct {
+	at       time.Time
+	day      heydoctor.Date
+	per      time.Duration
+	fromPace bool
+}
+
 // perVisit is the median length of today's finished visits, or the shortest slot length
-// of the clinic's rooms before any visit has finished.
+// of the clinic's rooms before any visit has finished, reused for paceTTL.
 func (s *Service) perVisit(ctx context.Context, instID int64) (time.Duration, bool, error) {
+	now := s.now()
+	s.paceMu.Lock()
+	p, ok := s.paces[instID]
+	s.paceMu.Unlock()
+	if ok && p.day == heydoctor.DateOf(now) && now.Sub(p.at) < paceTTL && now.Sub(p.at) >= 0 {
+		return p.per, p.fromPace, nil
+	}
+	per, fromPace, err := s.measurePace(ctx, instID)
+	if err != nil {
+		return 0, false, err
+	}
+	s.paceMu.Lock()
+	if s.paces == nil || len(s.paces) > 10000 {
+		s.paces = map[int64]pace{}
+	}
+	s.paces[instID] = pace{at: now, day: heydoctor.DateOf(now), per: per, fromPace: fromPace}
+	s.paceMu.Unlock()
+	return per, fromPace, nil
+}
+
+func (s *Service) measurePace(ctx context.Context, instID int64) (time.Duration, bool, error) {
 	times, err := s.store.ServiceTimes(ctx, instID, heydoctor.DateOf(s.now()))
 	if err != nil {
 		return 0, false, fmt.Errorf("service times of %d: %w", instID, err)
@@ -253,6 +291,21 @@ func (s *Service) perVisit(ctx context.Context, instID int64) (time.Duration, bo
 		minutes = heydoctor.DefaultSlotMinutes
 	}
 	return time.Duration(minutes) * time.Minute, false, nil
+}
+
+// institution returns an institution for display, from the directory's memory when it
+// has it (a status page polls every 10 s).
+func (s *Service) institution(ctx context.Context, id int64) (*heydoctor.Institution, error) {
+	if s.hours != nil {
+		if in, ok := s.hours.Get(id); ok {
+			return in, nil
+		}
+	}
+	in, err := s.store.FindInstitutionByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("find institution %d: %w", id, err)
+	}
+	return in, nil
 }
 
 // closed is the one refusal for every reason check-in is not possible now: a Conflict
@@ -328,20 +381,19 @@ func (s *Service) checkOpen(ctx context.Context, in *heydoctor.Institution, qs h
 		}
 		closesAt = st.ClosesAt
 	}
-	active, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: in.ID, Day: heydoctor.DateOf(now),
-		Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting, heydoctor.TicketCalled, heydoctor.TicketInProgress}})
+	active, err := s.store.CountTickets(ctx, in.ID, heydoctor.DateOf(now), heydoctor.TicketWaiting, heydoctor.TicketCalled, heydoctor.TicketInProgress)
 	if err != nil {
 		return fmt.Errorf("active tickets of %d: %w", in.ID, err)
 	}
 	if waiting != nil {
-		*waiting = len(active)
+		*waiting = active
 	}
 	if qs.DailyCap > 0 {
-		all, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: in.ID, Day: heydoctor.DateOf(now)})
+		all, err := s.store.CountTickets(ctx, in.ID, heydoctor.DateOf(now))
 		if err != nil {
 			return fmt.Errorf("tickets of %d: %w", in.ID, err)
 		}
-		if len(all) >= qs.DailyCap {
+		if all >= qs.DailyCap {
 			return closed("오늘 접수 인원(%d명)이 다 찼어요. 병원에 전화로 문의해 주세요.", qs.DailyCap)
 		}
 	}
@@ -350,7 +402,7 @@ func (s *Service) checkOpen(ctx context.Context, in *heydoctor.Institution, qs h
 		if err != nil {
 			return err
 		}
-		if now.Add(time.Duration(len(active)+1) * per).After(closesAt) {
+		if now.Add(time.Duration(active+1) * per).After(closesAt) {
 			return closed("접수 마감: 지금 대기 인원으로는 진료 마감(%s) 전에 차례가 오기 어려워요.", closesAt.In(heydoctor.KST).Format("15:04"))
 		}
 	}
@@ -401,15 +453,9 @@ func (s *Service) create(ctx context.Context, t *heydoctor.Ticket, qs heydoctor.
 func (s *Service) view(ctx context.Context, t *heydoctor.Ticket, in *heydoctor.Institution, qs heydoctor.QueueSettings) (*View, error) {
 	v := &View{Ticket: t, Institution: in}
 	if t.Status == heydoctor.TicketWaiting {
-		waiting, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: t.InstitutionID, Day: t.Day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
-		if err != nil {
-			return nil, fmt.Errorf("waiting tickets of %d: %w", t.InstitutionID, err)
-		}
-		for _, w := range waiting {
-			if w.ID == t.ID {
-				break
-			}
-			v.Ahead++
+		var err error
+		if v.Ahead, err = s.store.TicketsAhead(ctx, t); err != nil {
+			return nil, fmt.Errorf("tickets ahead of %d: %w", t.ID, err)
 		}
 		if v.Estimate, err = s.estimate(ctx, t.InstitutionID, v.Ahead); err != nil {
 			return nil, err
@@ -483,9 +529,9 @@ func (s *Service) Status(ctx context.Context, code, phone string) (*View, error)
 }
 
 func (s *Service) viewOf(ctx context.Context, t *heydoctor.Ticket) (*View, error) {
-	in, err := s.store.FindInstitutionByID(ctx, t.InstitutionID)
+	in, err := s.institution(ctx, t.InstitutionID)
 	if err != nil {
-		return nil, fmt.Errorf("find institution %d: %w", t.InstitutionID, err)
+		return nil, err
 	}
 	qs, err := s.store.FindQueueSettings(ctx, t.InstitutionID)
 	if err != nil {
@@ -500,7 +546,7 @@ func (s *Service) Cancel(ctx context.Context, code, phone string) (*View, error)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.change(ctx, t, 0, "patient.cancel", "queue.cancel", func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
+	out, err := s.change(ctx, t, nil, false, 0, "patient.cancel", "queue.cancel", func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
 		if t.Status != heydoctor.TicketWaiting && t.Status != heydoctor.TicketCalled {
 			return -1, heydoctor.Errorf(heydoctor.Conflict, "이미 %s 상태라 취소할 수 없어요", t.Status.Label())
 		}
@@ -535,13 +581,18 @@ func (s *Service) ListForKakao(ctx context.Context, kakaoKey string) ([]*View, e
 }
 
 // change applies one modification with its audit entry and events.
-func (s *Service) change(ctx context.Context, t *heydoctor.Ticket, staffID int64, action, event string,
+// qs are the clinic's settings when the caller has them already.
+// allWaiting gives apply the whole waiting list (to move the ticket).
+func (s *Service) change(ctx context.Context, t *heydoctor.Ticket, qs *heydoctor.QueueSettings, allWaiting bool, staffID int64, action, event string,
 	apply func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (int, error)) (*heydoctor.Ticket, error) {
-	qs, err := s.store.FindQueueSettings(ctx, t.InstitutionID)
-	if err != nil {
-		return nil, fmt.Errorf("queue settings of %d: %w", t.InstitutionID, err)
+	if qs == nil {
+		found, err := s.store.FindQueueSettings(ctx, t.InstitutionID)
+		if err != nil {
+			return nil, fmt.Errorf("queue settings of %d: %w", t.InstitutionID, err)
+		}
+		qs = &found
 	}
-	c := sqlstore.TicketChange{Apply: apply, Snapshot: snapshot, Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead,
+	c := sqlstore.TicketChange{Apply: apply, AllWaiting: allWaiting, Snapshot: snapshot, Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead,
 		Audit: &heydoctor.AuditEntry{InstitutionID: t.InstitutionID, StaffID: staffID, Action: action, Entity: "ticket"}}
 	if event != "" {
 		c.Event = eventFor(event)

@@ -21,6 +21,8 @@ var epoch = time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
 // fakeHours says every institution is open until closes (KST), or closed when closes is zero.
 type fakeHours struct{ closes time.Time }
 
+func (f *fakeHours) Get(id int64) (*heydoctor.Institution, bool) { return nil, false }
+
 func (f *fakeHours) Status(in *heydoctor.Institution, t time.Time) hours.Status {
 	if f.closes.IsZero() || !t.Before(f.closes) {
 		return hours.Status{State: hours.Closed}

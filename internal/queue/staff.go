@@ -172,27 +172,29 @@ func (s *Service) AddWalkIn(ctx context.Context, st *heydoctor.Staff, req CheckI
 	return t, nil
 }
 
-// CallNext calls the first waiting ticket. A ticket someone else called a moment before
-// is not called twice: the change checks it is still first.
+// CallNext calls the first waiting ticket, chosen inside the transaction that calls it.
 func (s *Service) CallNext(ctx context.Context, st *heydoctor.Staff) (*heydoctor.Ticket, error) {
 	if err := authorize(st, false); err != nil {
 		return nil, err
 	}
-	for range 3 {
-		waiting, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: st.InstitutionID, Day: heydoctor.DateOf(s.now()),
-			Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}, Limit: 1})
-		if err != nil {
-			return nil, fmt.Errorf("first waiting of %d: %w", st.InstitutionID, err)
-		}
-		if len(waiting) == 0 {
-			return nil, heydoctor.Errorf(heydoctor.Conflict, "기다리는 환자가 없어요")
-		}
-		t, err := s.Act(ctx, st, waiting[0].ID, ActionCall, "")
-		if err == nil || heydoctor.KindOf(err) != heydoctor.Conflict {
-			return t, err
-		}
+	qs, err := s.store.FindQueueSettings(ctx, st.InstitutionID)
+	if err != nil {
+		return nil, fmt.Errorf("queue settings of %d: %w", st.InstitutionID, err)
 	}
-	return nil, heydoctor.Errorf(heydoctor.Conflict, "다른 곳에서 먼저 호출했어요. 목록을 확인해 주세요")
+	now := time.Unix(s.now().Unix(), 0).UTC()
+	out, err := s.store.UpdateFirstWaiting(ctx, st.InstitutionID, heydoctor.DateOf(now), sqlstore.TicketChange{
+		Apply: func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
+			t.Status, t.CalledAt = heydoctor.TicketCalled, now
+			return -1, nil
+		},
+		Audit:    &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: "queue.call", Entity: "ticket"},
+		Snapshot: snapshot, Event: eventFor("queue.call"), Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("call next at %d: %w", st.InstitutionID, err)
+	}
+	s.transitioned(out.Status)
+	return out, nil
 }
 
 // Act applies a board action to a ticket of the staff member's institution.
@@ -212,7 +214,7 @@ func (s *Service) Act(ctx context.Context, st *heydoctor.Staff, id int64, a Acti
 		return nil, fmt.Errorf("queue settings of %d: %w", t.InstitutionID, err)
 	}
 	now := time.Unix(s.now().Unix(), 0).UTC()
-	return s.change(ctx, t, st.ID, "queue."+string(a), "queue."+string(a), func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (int, error) {
+	out, err := s.change(ctx, t, &qs, a == ActionNoShow, st.ID, "queue."+string(a), "queue."+string(a), func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (int, error) {
 		if !Allowed(t, a) {
 			return -1, heydoctor.Errorf(heydoctor.Conflict, "%s 상태인 접수는 '%s'할 수 없어요", t.Status.Label(), ActionLabels[a])
 		}
@@ -245,6 +247,17 @@ func (s *Service) Act(ctx context.Context, st *heydoctor.Staff, id int64, a Acti
 		}
 		return -1, nil
 	})
+	if err == nil && a == ActionDone {
+		s.forgetPace(out.InstitutionID)
+	}
+	return out, err
+}
+
+// forgetPace drops a clinic's cached pace, after a visit finished.
+func (s *Service) forgetPace(instID int64) {
+	s.paceMu.Lock()
+	delete(s.paces, instID)
+	s.paceMu.Unlock()
 }
 
 // Allowed reports whether reception may apply a to t now.
@@ -269,7 +282,7 @@ func (s *Service) Move(ctx context.Context, st *heydoctor.Staff, id int64, place
 	if place < 1 || place > maxDailyCap {
 		return nil, heydoctor.FieldError("place", "옮길 순서는 1 이상이어야 해요")
 	}
-	return s.change(ctx, t, st.ID, "queue.move", "", func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (int, error) {
+	return s.change(ctx, t, nil, true, st.ID, "queue.move", "", func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (int, error) {
 		if t.Status != heydoctor.TicketWaiting {
 			return -1, heydoctor.Errorf(heydoctor.Conflict, "기다리는 접수만 순서를 옮길 수 있어요")
 		}

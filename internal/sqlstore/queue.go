@@ -1,13 +1,64 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
 	"heydoctor"
 )
+
+// cached runs fixed, hot statements through statements prepared once per pool
+// (prepared.go): parsing the SQL was a third of a check-in's time on SQLite. With a
+// transaction, the pool's statement is bound to it.
+type cached struct {
+	s  *Store
+	tx *sql.Tx // nil: the read pool
+}
+
+func (c cached) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if c.tx == nil {
+		return c.s.prepared(ctx, c.s.rdb, q)
+	}
+	// Preparing on the pool inside a transaction would wait for SQLite's one writer
+	// connection, which the transaction holds: a statement not prepared yet is noted and
+	// prepared after the transaction (prepareMissed), and runs unprepared this time.
+	st := c.s.preparedOnly(c.s.wdb, q)
+	if st == nil {
+		return c.tx.PrepareContext(ctx, q)
+	}
+	return c.tx.StmtContext(ctx, st), nil
+}
+
+func (c cached) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c cached) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c cached) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, q)
+	if err != nil { // the plain query reports the same error through its Row
+		if c.tx == nil {
+			return c.s.rdb.QueryRowContext(ctx, q, args...)
+		}
+		return c.tx.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
 
 // rankStep spaces the ranks of new tickets so that a moved ticket fits between two
 // others; when a gap runs out the day's waiting tickets are ranked again.
@@ -19,7 +70,7 @@ func (s *Store) FindQueueSettings(ctx context.Context, institutionID int64) (hey
 	qs := heydoctor.DefaultQueueSettings(institutionID)
 	var enabled, paused, always int
 	var updated int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at
+	err := cached{s: s}.QueryRowContext(ctx, `SELECT enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at
 		FROM queue_settings WHERE institution_id = ?`, institutionID).
 		Scan(&enabled, &paused, &qs.DailyCap, &qs.CutOff, &qs.SkipBack, &qs.SoonAhead, &always, &updated)
 	if err == sql.ErrNoRows {
@@ -124,7 +175,7 @@ type TicketCreate struct {
 // update it. Two servers creating it at once is harmless: one insert wins.
 func (s *Store) ensureQueueDay(ctx context.Context, institutionID int64, day heydoctor.Date) error {
 	var n int64
-	err := s.wdb.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`, institutionID, string(day)).Scan(&n)
+	err := cached{s: s}.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`, institutionID, string(day)).Scan(&n)
 	if err != sql.ErrNoRows {
 		return translate(err)
 	}
@@ -152,7 +203,8 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt Ticke
 			case <-time.After(time.Duration(attempt) * 2 * time.Millisecond):
 			}
 		}
-		err = s.withTx(ctx, func(tx *sql.Tx) error {
+		err = s.withTxOpts(ctx, s.queueTxOptions(), func(sqlTx *sql.Tx) error {
+			tx := cached{s: s, tx: sqlTx}
 			if _, err := tx.ExecContext(ctx, `UPDATE queue_days SET last_number = last_number + 1 WHERE institution_id = ? AND day = ?`,
 				t.InstitutionID, string(t.Day)); err != nil {
 				return err
@@ -188,21 +240,26 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt Ticke
 					a.After = opt.Snapshot(t)
 				}
 				a.Before = "{}"
-				if err := s.writeAudits(ctx, tx, t.ID, []*heydoctor.AuditEntry{&a}); err != nil {
+				if err := s.writeAudits(ctx, sqlTx, t.ID, []*heydoctor.AuditEntry{&a}); err != nil {
 					return err
 				}
 			}
-			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day)
+			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day, opt.SoonAhead+1)
 			if err != nil {
 				return err
 			}
-			if err := s.queueEvent(ctx, tx, t, aheadOf(waiting, t), opt.Event); err != nil {
+			ahead, err := s.ticketsAhead(ctx, tx, t)
+			if err != nil {
 				return err
 			}
-			return s.markSoon(ctx, tx, waiting, opt.SoonAhead, opt.Soon)
+			if err := s.queueEvent(ctx, sqlTx, t, ahead, opt.Event); err != nil {
+				return err
+			}
+			return s.markSoon(ctx, sqlTx, waiting, opt.SoonAhead, opt.Soon)
 		})
 		switch {
 		case err == nil:
+			s.prepareMissed(ctx)
 			return nil
 		case isUniqueViolation(err) && strings.Contains(err.Error(), "code"):
 			continue
@@ -222,16 +279,6 @@ func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket,
 	return s.enqueueDeliveries(ctx, tx, t.InstitutionID, ev.Name, func() []byte { return ev.Body(t, ahead) })
 }
 
-// aheadOf counts the waiting tickets before t in the ordered waiting list.
-func aheadOf(waiting []*heydoctor.Ticket, t *heydoctor.Ticket) int {
-	for i, w := range waiting {
-		if w.ID == t.ID {
-			return i
-		}
-	}
-	return len(waiting)
-}
-
 // markSoon flags the waiting tickets with soonAhead or fewer people ahead that were not
 // flagged yet, and queues the "곧 차례예요" event for each, in the caller's transaction.
 func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.Ticket, soonAhead int, ev *QueueEvent) error {
@@ -245,7 +292,7 @@ func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.T
 		if w.Soon {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE queue_tickets SET soon = 1 WHERE id = ?`, w.ID); err != nil {
+		if _, err := (cached{s: s, tx: tx}).ExecContext(ctx, `UPDATE queue_tickets SET soon = 1 WHERE id = ?`, w.ID); err != nil {
 			return err
 		}
 		w.Soon = true
@@ -256,9 +303,45 @@ func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.T
 	return nil
 }
 
-func (s *Store) waitingTickets(ctx context.Context, q queryer, institutionID int64, day heydoctor.Date) ([]*heydoctor.Ticket, error) {
-	return s.queryTickets(ctx, q, `WHERE institution_id = ? AND day = ? AND status = ? ORDER BY rank_key, number`,
-		institutionID, string(day), string(heydoctor.TicketWaiting))
+// waitingTickets returns a day's waiting tickets in queue order, the first limit only
+// when limit is positive.
+func (s *Store) waitingTickets(ctx context.Context, q queryer, institutionID int64, day heydoctor.Date, limit int) ([]*heydoctor.Ticket, error) {
+	where := `WHERE institution_id = ? AND day = ? AND status = ? ORDER BY rank_key, number`
+	args := []any{institutionID, string(day), string(heydoctor.TicketWaiting)}
+	if limit > 0 {
+		where += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.queryTickets(ctx, q, where, args...)
+}
+
+// ticketsAhead counts the waiting tickets before t in its queue.
+func (s *Store) ticketsAhead(ctx context.Context, q queryer, t *heydoctor.Ticket) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM queue_tickets WHERE institution_id = ? AND day = ? AND status = ?
+		AND (rank_key < ? OR (rank_key = ? AND number < ?))`, t.InstitutionID, string(t.Day), string(heydoctor.TicketWaiting), t.Rank, t.Rank, t.Number).Scan(&n)
+	return n, err
+}
+
+// TicketsAhead counts the waiting tickets before t in its queue.
+func (s *Store) TicketsAhead(ctx context.Context, t *heydoctor.Ticket) (int, error) {
+	n, err := s.ticketsAhead(ctx, cached{s: s}, t)
+	return n, translate(err)
+}
+
+// CountTickets counts a clinic's tickets of a day in the given statuses (all when none).
+func (s *Store) CountTickets(ctx context.Context, institutionID int64, day heydoctor.Date, statuses ...heydoctor.TicketStatus) (int, error) {
+	q := `SELECT COUNT(*) FROM queue_tickets WHERE institution_id = ? AND day = ?`
+	args := []any{institutionID, string(day)}
+	if len(statuses) > 0 {
+		q += ` AND status IN (` + placeholders(len(statuses)) + `)`
+		for _, st := range statuses {
+			args = append(args, string(st))
+		}
+	}
+	var n int
+	err := s.rdb.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, translate(err)
 }
 
 func (s *Store) queryTickets(ctx context.Context, q queryer, where string, args ...any) ([]*heydoctor.Ticket, error) {
@@ -280,7 +363,7 @@ func (s *Store) queryTickets(ctx context.Context, q queryer, where string, args 
 
 // FindTicketByCode returns a ticket by the code the patient holds.
 func (s *Store) FindTicketByCode(ctx context.Context, code string) (*heydoctor.Ticket, error) {
-	t, err := scanTicket(s.rdb.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE code = ?`, code))
+	t, err := scanTicket(cached{s: s}.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE code = ?`, code))
 	if err == sql.ErrNoRows {
 		return nil, notFound("접수", code)
 	}
@@ -289,7 +372,7 @@ func (s *Store) FindTicketByCode(ctx context.Context, code string) (*heydoctor.T
 
 // FindTicketByID returns a ticket by id.
 func (s *Store) FindTicketByID(ctx context.Context, id int64) (*heydoctor.Ticket, error) {
-	t, err := scanTicket(s.rdb.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`, id))
+	t, err := scanTicket(cached{s: s}.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, notFound("접수", id)
 	}
@@ -369,6 +452,9 @@ type TicketChange struct {
 	// tickets in queue order, and mutates the ticket. It returns the index in waiting
 	// the ticket moves to (0 is the front), or -1 to keep its rank.
 	Apply func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (moveTo int, err error)
+	// AllWaiting gives Apply every waiting ticket (to move one); otherwise it sees the
+	// first few, enough to tell who is next.
+	AllWaiting bool
 	// Audit, when set, is written in the same transaction with Before and After filled in by Snapshot.
 	Audit    *heydoctor.AuditEntry
 	Snapshot func(t *heydoctor.Ticket) string
@@ -381,25 +467,47 @@ type TicketChange struct {
 // to one queue runs one at a time, on every replica), lock and check the ticket, apply,
 // move it among the waiting, audit, and queue the events.
 func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*heydoctor.Ticket, error) {
+	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) { return s.lockTicket(ctx, tx, id) }, c)
+}
+
+// UpdateFirstWaiting applies c to the first waiting ticket of a clinic's day, found
+// inside the transaction, so two desks calling "next" at once call two patients. With
+// nobody waiting it is a Conflict.
+func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c TicketChange) (*heydoctor.Ticket, error) {
+	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) {
+		if s.dialect == MySQL {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ? FOR UPDATE`, institutionID, string(day)).Scan(&n); err == sql.ErrNoRows {
+				return nil, heydoctor.Errorf(heydoctor.Conflict, "기다리는 환자가 없어요")
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		first, err := s.waitingTickets(ctx, tx, institutionID, day, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(first) == 0 {
+			return nil, heydoctor.Errorf(heydoctor.Conflict, "기다리는 환자가 없어요")
+		}
+		return first[0], nil
+	}, c)
+}
+
+func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydoctor.Ticket, error), c TicketChange) (*heydoctor.Ticket, error) {
 	var out *heydoctor.Ticket
 	err := s.retry(ctx, func() error {
-		return s.withTx(ctx, func(tx *sql.Tx) error {
-			var instID int64
-			var day string
-			if err := tx.QueryRowContext(ctx, `SELECT institution_id, day FROM queue_tickets WHERE id = ?`, id).Scan(&instID, &day); err == sql.ErrNoRows {
-				return notFound("접수", id)
-			} else if err != nil {
-				return err
-			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`+s.forUpdate(), instID, day).Scan(&n); err != nil {
-				return err
-			}
-			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`+s.forUpdate(), id))
+		return s.withTxOpts(ctx, s.queueTxOptions(), func(sqlTx *sql.Tx) error {
+			tx := cached{s: s, tx: sqlTx}
+			t, err := locate(tx)
 			if err != nil {
 				return err
 			}
-			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day)
+			limit := 0
+			if !c.AllWaiting {
+				limit = c.SoonAhead + 2
+			}
+			waiting, err := s.waitingTickets(ctx, tx, t.InstitutionID, t.Day, limit)
 			if err != nil {
 				return err
 			}
@@ -414,8 +522,11 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*he
 			if err != nil {
 				return err
 			}
+			if moveTo >= 0 && !c.AllWaiting {
+				return heydoctor.Errorf(heydoctor.Internal, "a ticket moves only with AllWaiting")
+			}
 			if moveTo >= 0 {
-				if t.Rank, err = s.rankAt(ctx, tx, others, moveTo); err != nil {
+				if t.Rank, err = s.rankAt(ctx, sqlTx, others, moveTo); err != nil {
 					return err
 				}
 			}
@@ -434,17 +545,27 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*he
 					a.Before, a.After = c.Snapshot(&before), c.Snapshot(t)
 				}
 				a.EntityID, a.At = t.ID, t.UpdatedAt
-				if err := insertAudit(ctx, tx, &a); err != nil {
+				if err := insertAudit(ctx, sqlTx, &a); err != nil {
 					return err
 				}
 			}
-			if waiting, err = s.waitingTickets(ctx, tx, t.InstitutionID, t.Day); err != nil {
+			waiting = others
+			if t.Status == heydoctor.TicketWaiting {
+				waiting = append(others[:len(others):len(others)], t)
+				slices.SortStableFunc(waiting, func(a, b *heydoctor.Ticket) int {
+					return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Number, b.Number))
+				})
+			}
+			ahead := 0
+			if t.Status == heydoctor.TicketWaiting && c.Event != nil {
+				if ahead, err = s.ticketsAhead(ctx, tx, t); err != nil {
+					return err
+				}
+			}
+			if err := s.queueEvent(ctx, sqlTx, t, ahead, c.Event); err != nil {
 				return err
 			}
-			if err := s.queueEvent(ctx, tx, t, aheadOf(waiting, t), c.Event); err != nil {
-				return err
-			}
-			if err := s.markSoon(ctx, tx, waiting, c.SoonAhead, c.Soon); err != nil {
+			if err := s.markSoon(ctx, sqlTx, waiting, c.SoonAhead, c.Soon); err != nil {
 				return err
 			}
 			out = t
@@ -454,7 +575,37 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*he
 	if err != nil {
 		return nil, translate(err)
 	}
+	s.prepareMissed(ctx)
 	return out, nil
+}
+
+// queueTxOptions: on MySQL, queue transactions read committed rows, so that what they
+// read after waiting for the day's lock is what the previous change committed, not a
+// snapshot from before the wait. SQLite's write transactions are exclusive anyway.
+func (s *Store) queueTxOptions() *sql.TxOptions {
+	if s.dialect == MySQL {
+		return &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return nil
+}
+
+// lockTicket reads a ticket for change. On MySQL it first locks the clinic's day row, so
+// that every change to one queue runs one at a time on every replica; SQLite's write
+// transactions are exclusive already.
+func (s *Store) lockTicket(ctx context.Context, tx queryer, id int64) (*heydoctor.Ticket, error) {
+	q := `SELECT ` + ticketColumns + ` FROM queue_tickets WHERE id = ?`
+	t, err := scanTicket(tx.QueryRowContext(ctx, q, id))
+	if err == sql.ErrNoRows {
+		return nil, notFound("접수", id)
+	}
+	if err != nil || s.dialect != MySQL {
+		return t, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ? FOR UPDATE`, t.InstitutionID, string(t.Day)).Scan(&n); err != nil {
+		return nil, err
+	}
+	return scanTicket(tx.QueryRowContext(ctx, q+` FOR UPDATE`, id))
 }
 
 // rankAt returns a rank that puts a ticket at index i of the ordered waiting list. When

@@ -154,7 +154,7 @@ func TestTicketRules(t *testing.T) {
 		// Move the first to the back: order is 3, 4, 1.
 		if _, err := s.UpdateTicket(ctx, tickets[0].ID, sqlstore.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
 			return len(w), nil
-		}}); err != nil {
+		}, AllWaiting: true}); err != nil {
 			t.Fatal(err)
 		}
 		list, err := s.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: instID, Day: day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
@@ -172,7 +172,7 @@ func TestTicketRules(t *testing.T) {
 		for range 40 {
 			if _, err := s.UpdateTicket(ctx, tickets[0].ID, sqlstore.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
 				return 1, nil
-			}}); err != nil {
+			}, AllWaiting: true}); err != nil {
 				t.Fatal(err)
 			}
 		}

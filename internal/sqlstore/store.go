@@ -49,6 +49,7 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+	missed map[string]bool // write statements to prepare outside a transaction
 }
 
 // Options tune Open.
@@ -203,7 +204,12 @@ type queryer interface {
 
 // withTx runs fn in a write transaction: begin, defer rollback, fn, commit.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.wdb.BeginTx(ctx, nil)
+	return s.withTxOpts(ctx, nil, fn)
+}
+
+// withTxOpts is withTx with transaction options (MySQL's isolation level).
+func (s *Store) withTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := s.wdb.BeginTx(ctx, opts)
 	if err != nil {
 		return translate(err)
 	}

@@ -82,7 +82,7 @@ func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reser
 // enqueueDeliveries queues an event for every active webhook of an institution inside
 // the caller's transaction; body is rendered only when there is a webhook to receive it.
 func (s *Store) enqueueDeliveries(ctx context.Context, tx *sql.Tx, institutionID int64, name string, body func() []byte) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM webhooks WHERE institution_id = ? AND active = 1`, institutionID)
+	rows, err := (cached{s: s, tx: tx}).QueryContext(ctx, `SELECT id FROM webhooks WHERE institution_id = ? AND active = 1`, institutionID)
 	if err != nil {
 		return err
 	}
