@@ -298,6 +298,8 @@ func (e *Engine) holds(item string, present, lived map[string]bool, f facts, fev
 		return "산소포화도 저하", f.spo2 > 0 && f.spo2 <= 92
 	case "@hypotension":
 		return "혈압 저하", f.bpSys > 0 && f.bpSys <= 90
+	case "@bp160":
+		return "혈압 160 이상", f.bp >= 160
 	case "@bp220":
 		return "혈압 220 이상", f.bp >= 220
 	case "@spo2er":

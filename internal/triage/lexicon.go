@@ -421,7 +421,7 @@ var predicates = map[string]bool{
 	"@infant3m": true, "@infant": true, "@child": true, "@pregnant": true, "@elderly": true,
 	"@pulse": true, "@sugar": true, "@bp": true,
 	"@fever38": true, "@temp39": true, "@temp40": true, "@severe": true, "@extreme": true, "@sudden": true,
-	"@chronic": true, "@mild": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp220": true, "@pain8": true,
+	"@chronic": true, "@mild": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp160": true, "@bp220": true, "@pain8": true,
 }
 
 // loadRules reads redflags.tsv: ID, LEVEL (emergency_119, emergency_er or crisis), NAME,

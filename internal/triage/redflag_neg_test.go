@@ -155,6 +155,9 @@ var redFlagNegatives = []struct {
 	{"high_mech", "차량 전복 사고 뉴스를 보고 불안해요"},
 	{"sting_history", "벌에 쏘인 적은 없는데 알레르기 검사를 받고 싶어요"},
 	{"throat_breath", "목이 붓고 열이 나요 숨쉬는 건 괜찮아요"},
+	{"crushed", "과자가 가방에서 으스러졌어요"},
+	{"epigastric_sweat", "명치가 더부룩해요"},
+	{"pregnant_bp", "임신 중인데 혈압이 120이에요 두통은 없어요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 
