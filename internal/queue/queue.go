@@ -452,6 +452,11 @@ func (s *Service) create(ctx context.Context, t *heydoctor.Ticket, qs heydoctor.
 // view fills what a patient sees for a ticket.
 func (s *Service) view(ctx context.Context, t *heydoctor.Ticket, in *heydoctor.Institution, qs heydoctor.QueueSettings) (*View, error) {
 	v := &View{Ticket: t, Institution: in}
+	if t.Day < heydoctor.DateOf(s.now()) && t.Status.Active() {
+		// A queue lasts one day: yesterday's place holds nothing today.
+		v.Message = "지난 날의 접수예요. 오늘 진료를 받으려면 다시 접수해 주세요."
+		return v, nil
+	}
 	if t.Status == heydoctor.TicketWaiting {
 		var err error
 		if v.Ahead, err = s.store.TicketsAhead(ctx, t); err != nil {

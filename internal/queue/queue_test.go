@@ -309,6 +309,16 @@ func TestQueueFlow(t *testing.T) {
 	}
 }
 
+func TestYesterdaysTicket(t *testing.T) {
+	f := newFixture(t)
+	v := f.checkIn(t, 1)
+	f.clock.Add(24 * time.Hour)
+	got, err := f.svc.Status(context.Background(), v.Ticket.Code, v.Ticket.Phone)
+	if err != nil || got.Soon || !strings.Contains(got.Message, "지난 날의 접수") {
+		t.Errorf("yesterday's ticket = %+v, %v", got, err)
+	}
+}
+
 func TestCancelAndMove(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
