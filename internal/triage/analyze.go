@@ -290,6 +290,8 @@ func (e *Engine) holds(item string, present, lived map[string]bool, f facts, fev
 		return "혈압 180 이상", f.bp >= 180
 	case "@sudden":
 		return "갑자기 시작", f.sudden
+	case "@undercare":
+		return "이미 진료받은 상태", f.underCare
 	case "@mild":
 		return "가벼운 정도", f.mild
 	case "@chronic":

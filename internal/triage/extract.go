@@ -302,6 +302,7 @@ type facts struct {
 	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8", "8/10")
 	lowTemp          float64 // the lowest body temperature under 36도
 	mild             bool    // a word for slight ("경미한", "지혈됨")
+	underCare        bool    // already seen or treated ("깁스", "진단받았")
 }
 
 // vitalKeys name the vital sign a number after them measures.
@@ -358,7 +359,8 @@ func (e *Engine) readFacts(c compacted) facts {
 					f.sugar = n.value
 				case "bp":
 					f.bp = max(f.bp, n.value)
-					if f.bpSys == 0 && n.value >= 30 && n.value <= 300 && !strings.Contains(s[max(0, n.start-1):n.start], "/") {
+					if f.bpSys == 0 && n.value >= 30 && n.value <= 300 && !strings.Contains(s[max(0, n.start-1):n.start], "/") &&
+						!strings.Contains(before, "평소") && !strings.Contains(before, "원래") {
 						f.bpSys = n.value
 					}
 				case "spo2":
@@ -520,6 +522,7 @@ func (e *Engine) readFacts(c compacted) facts {
 	f.extreme = containsAffirmed(s, e.lex.extreme)
 	f.sudden = containsAffirmed(s, e.lex.sudden)
 	_, f.mild = containsAny(s, e.lex.mild)
+	_, f.underCare = containsAny(s, e.lex.underCare)
 	if f.extreme {
 		f.severe = true
 	}

@@ -62,14 +62,14 @@ type whoWord struct {
 
 // lexicon is everything read from lexicon.tsv.
 type lexicon struct {
-	neg, severe, extreme, sudden, pregnant, info []string
-	notWho                                       []string
-	worry, past, clauseEnd, clauseKeep           []string
-	suffixes, ask                                []string // particles and endings, longest first; asking verbs
-	now, resolved, barePain, mild, aux           []string
-	lasting                                      map[string]bool
-	ageChoices, durationChoices                  []Choice
-	durationDepts                                []string // departments told apart by how long it has lasted
+	neg, severe, extreme, sudden, pregnant, info  []string
+	notWho                                        []string
+	worry, past, clauseEnd, clauseKeep            []string
+	suffixes, ask                                 []string // particles and endings, longest first; asking verbs
+	now, resolved, barePain, mild, aux, underCare []string
+	lasting                                       map[string]bool
+	ageChoices, durationChoices                   []Choice
+	durationDepts                                 []string // departments told apart by how long it has lasted
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
 	subject                                        []whoWord
@@ -198,6 +198,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			lx.lasting[value] = true
 		case "aux":
 			lx.aux = append(lx.aux, value)
+		case "undercare":
+			lx.underCare = append(lx.underCare, value)
 		case "mild":
 			lx.mild = append(lx.mild, value)
 		case "barepain":
@@ -421,7 +423,7 @@ var predicates = map[string]bool{
 	"@infant3m": true, "@infant": true, "@child": true, "@pregnant": true, "@elderly": true,
 	"@pulse": true, "@sugar": true, "@bp": true,
 	"@fever38": true, "@temp39": true, "@temp40": true, "@severe": true, "@extreme": true, "@sudden": true,
-	"@chronic": true, "@mild": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp160": true, "@bp220": true, "@pain8": true,
+	"@chronic": true, "@mild": true, "@undercare": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp160": true, "@bp220": true, "@pain8": true,
 }
 
 // loadRules reads redflags.tsv: ID, LEVEL (emergency_119, emergency_er or crisis), NAME,

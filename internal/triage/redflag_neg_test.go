@@ -158,6 +158,7 @@ var redFlagNegatives = []struct {
 	{"crushed", "과자가 가방에서 으스러졌어요"},
 	{"epigastric_sweat", "명치가 더부룩해요"},
 	{"pregnant_bp", "임신 중인데 혈압이 120이에요 두통은 없어요"},
+	{"inconsolable", "아기가 저녁마다 두세 시간씩 자지러지게 울어요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 
