@@ -152,7 +152,7 @@ func decodeModel(b []byte) (*model, [32]byte, error) {
 	if err := binary.Read(r, le, m.bias); err != nil {
 		return nil, fp, fmt.Errorf("model.bin: %w", err)
 	}
-	if err := binary.Read(r, le, &rows); err != nil || rows > modelBuckets {
+	if err := binary.Read(r, le, &rows); err != nil || rows > modelBuckets || int(rows)*k > 1<<24 {
 		return nil, fp, errors.New("model.bin: bad row count")
 	}
 	m.w = make([]float32, int(rows)*k)

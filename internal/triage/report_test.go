@@ -201,3 +201,33 @@ func TestDeptQuestion(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadLabelled(f *testing.F) {
+	for _, s := range []string{"내과\t배가 아파요\n", "ktas:2\t의식 저하\n", "#\n\n", "dept:소아과\t열\r\n", "\t\t\t", "emergency:119\t\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		rows, err := ReadLabelled(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			if r.Text == "" || r.Label == "" {
+				t.Fatalf("ReadLabelled(%q) gave an empty row %+v", in, r)
+			}
+		}
+	})
+}
+
+func FuzzDecodeModel(f *testing.F) {
+	e := newTestEngine(f)
+	b, err := encodeModel(e.model, e.dataFP)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b[:200])
+	f.Add([]byte("HDTRIAGE1\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		decodeModel(in) // must not panic or allocate without bound
+	})
+}
