@@ -231,3 +231,32 @@ func FuzzDecodeModel(f *testing.F) {
 		decodeModel(in) // must not panic or allocate without bound
 	})
 }
+
+// TestIssueExamples covers the failure kinds the held-out measurement found: nose and
+// throat complaints sent to 피부과 or 외과, a child's fever or cough sent to adults'
+// departments, and the weak departments.
+func TestIssueExamples(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ text, want string }{
+		{"콧속이 간질간질하고 따끔해요", "이비인후과"},
+		{"코피가 자꾸 나요", "이비인후과"},
+		{"아이가 열이 나요", "소아청소년과"},
+		{"아이가 밤에 기침을 해요", "소아청소년과"},
+		{"5살 딸이 콧물이 나요", "소아청소년과"},
+		{"허리 디스크인데 다리가 저려요", "신경외과"},
+		{"치질이 있어요", "외과"},
+		{"뇌졸중 후 재활 치료 받고 싶어요", "재활의학과"},
+		{"손이 떨려요", "신경과"},
+		{"요즘 너무 우울해요", "정신건강의학과"},
+		{"기흉 수술 상담받고 싶어요", "심장혈관흉부외과"},
+		{"하지정맥류가 있어요", "심장혈관흉부외과"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := e.Analyze(tt.text)
+			if len(r.Departments) == 0 || r.Departments[0].Name != tt.want {
+				t.Errorf("Analyze(%q) = %s %v, want %s first", tt.text, r.Intent, r.Departments, tt.want)
+			}
+		})
+	}
+}
