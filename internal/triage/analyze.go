@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -343,7 +344,8 @@ func (e *Engine) diseaseInfo(r Result, c *Condition, f facts) Result {
 	r.Condition = &cc
 	for i, name := range c.Departments {
 		if d, ok := e.department(name); ok {
-			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: 1 / float64(i+1), Because: []string{c.Name}})
+			p := round2(1 / float64(i+2))
+			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: p, Probability: p, Because: []string{c.Name}})
 		}
 	}
 	r.Departments = e.patientRule(r.Departments, f.patient, c.Name)
@@ -418,6 +420,7 @@ func (e *Engine) rankDepartments(rd *reading, mentioned []string) []Recommendati
 			score[d] *= 0.2
 		}
 	}
+	sharpen(score, finalPower)
 	because := make(map[string][]string)
 	addWhy := func(d, why string) {
 		if !slices.Contains(because[d], why) {
@@ -935,4 +938,26 @@ func (e *Engine) currentMentions(rd *reading) []string {
 		}
 	}
 	return out
+}
+
+// finalPower sharpens the blended department scores (p^a, renormalised) so that the
+// probability shown matches how often the first department is right. Chosen on the
+// calibration fold of the train split: log loss 328 → 308 and expected calibration error
+// 0.061 → 0.024 against no sharpening; it never changes the order.
+var finalPower = 1.4
+
+func sharpen(score map[string]float64, a float64) {
+	if a == 1 {
+		return
+	}
+	var sum float64
+	for d, v := range score {
+		score[d] = math.Pow(v, a)
+		sum += score[d]
+	}
+	if sum > 0 {
+		for d := range score {
+			score[d] /= sum
+		}
+	}
 }
