@@ -31,7 +31,7 @@ func (e *Engine) findMatches(c compacted, bound []bool) []match {
 		if !e.voidAfter(s, start) {
 			for _, ref := range e.byFirst[r] {
 				p := &e.symptoms[ref.sym].Patterns[ref.pat]
-				if !strings.HasPrefix(s[start:], p.parts[0]) {
+				if !strings.HasPrefix(s[start:], p.parts[0]) && (len(p.parts) > 1 || !prefixLoose(s[start:], p.parts[0])) {
 					continue
 				}
 				if m, ok := matchRest(s, start, p); ok && c.allowed(m, bound) {
@@ -132,11 +132,14 @@ func indexPatterns(symptoms []symptom) map[rune][]patternRef {
 func matchRest(s string, start int, p *pattern) (match, bool) {
 	end := start + len(p.parts[0])
 	m := match{start: start, lit: 4 * p.lit}
-	for _, part := range p.parts[1:] {
+	for k, part := range p.parts[1:] {
 		// Look only as far as the gap allows, so that a long repetitive message
 		// costs linear, not quadratic, time.
 		window := s[end:min(len(s), end+maxGap*utf8.UTFMax+len(part))]
 		j := strings.Index(window, part)
+		if j < 0 && k == len(p.parts)-2 {
+			j = indexLoose(window, part)
+		}
 		if j < 0 {
 			return match{}, false
 		}
@@ -152,6 +155,53 @@ func matchRest(s string, start int, p *pattern) (match, bool) {
 	}
 	m.end = end
 	return m, true
+}
+
+// prefixLoose reports whether s starts with part allowing the last syllable of part,
+// when it has no final consonant, to carry one in s: Korean endings often attach as a
+// final consonant ("안들리" matches 안들린, "아프" matches 아픈, "부러지" matches 부러진).
+// Parts of one syllable must match exactly.
+func prefixLoose(s, part string) bool {
+	last, size := utf8.DecodeLastRuneInString(part)
+	if size == len(part) || !openSyllable(last) || !strings.HasPrefix(s, part[:len(part)-size]) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[len(part)-size:])
+	return closes(last, r)
+}
+
+// indexLoose is strings.Index with prefixLoose's tolerance.
+func indexLoose(s, part string) int {
+	last, size := utf8.DecodeLastRuneInString(part)
+	if size == len(part) || !openSyllable(last) {
+		return -1
+	}
+	head := part[:len(part)-size]
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], head)
+		if i < 0 {
+			return -1
+		}
+		at := from + i
+		if r, _ := utf8.DecodeRuneInString(s[at+len(head):]); closes(last, r) {
+			return at
+		}
+		from = at + 1
+		for from < len(s) && !utf8.RuneStart(s[from]) {
+			from++
+		}
+	}
+	return -1
+}
+
+// openSyllable reports whether r is a Hangul syllable without a final consonant.
+func openSyllable(r rune) bool {
+	return r >= hangulBase && r < hangulBase+11172 && (r-hangulBase)%tCount == 0
+}
+
+// closes reports whether t is the open syllable o with a final consonant added.
+func closes(o, t rune) bool {
+	return t > o && t < o+tCount && t >= hangulBase && t < hangulBase+11172
 }
 
 // clauseMarkers end the scope of a negation: in "열은 없고 기침이 나요" the 없 belongs to
