@@ -10,9 +10,10 @@
 //
 // Departments come from a multinomial logistic regression (model.go) over word stems,
 // stem bigrams, in-word character n-grams, the symptoms found and who the patient is,
-// trained at start-up in a fixed order on the train splits of corpus.tsv and
-// corpus/*.tsv, blended with the lexicon's hand-set weights, and calibrated by a
-// temperature fitted on a calibration fold. In long messages the chief complaint (the
+// trained in a fixed order on the train splits of corpus.tsv and corpus/*.tsv by
+// `heydoctor triage train` (go generate) and embedded as data/model.bin (modelfile.go),
+// blended with the lexicon's hand-set weights, and calibrated by a temperature and a
+// sharpening power fitted on a calibration fold of the train split. In long messages the chief complaint (the
 // clause with a symptom and an asking verb) and a title weigh more and history less.
 // The dev split (InTestSplit of the text, about a fifth of every register) is never
 // trained or tuned on; TestCorpusRegisters reports it per register and department.
@@ -27,8 +28,8 @@
 // still carries top_departments), then booking/my-reservation requests, "X란?" and
 // disease-group questions, the learned emergency signal, symptoms (with one follow-up
 // question when the two best departments are close), bare pain ("어디가 아프세요?"),
-// greetings and help, and last a naive Bayes intent classifier for wordings without any
-// cue. 소아청소년과 and 소아치과 need a child in the text; a child's tooth goes to 소아치과;
+// greetings and help, and last the model's own intent probabilities (it also learns
+// greetings, help, booking and "X란?" questions) for wordings without any cue. 소아청소년과 and 소아치과 need a child in the text; a child's tooth goes to 소아치과;
 // in pregnancy 산부인과 is always among the three.
 package triage
 
