@@ -310,7 +310,8 @@ type number struct {
 	start, end int
 }
 
-func numbers(s string) []number {
+// A number never runs across a word boundary: "SpO2 90" is 2 and 90, not 290.
+func numbers(s string, wordStart []bool) []number {
 	var out []number
 	for i := 0; i < len(s); {
 		if s[i] < '0' || s[i] > '9' {
@@ -319,7 +320,7 @@ func numbers(s string) []number {
 		}
 		j := i
 		dot := false
-		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' && !dot && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
+		for j < len(s) && (j == i || j >= len(wordStart) || !wordStart[j] || s[j-1] == '.') && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' && !dot && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
 			if s[j] == '.' {
 				dot = true
 			}
@@ -361,7 +362,7 @@ var vitalKeys = []struct {
 	kind string
 }{
 	{"맥박", "pulse"}, {"심박", "pulse"}, {"맥이", "pulse"}, {"혈당", "sugar"}, {"당수치", "sugar"}, {"혈압", "bp"},
-	{"빈맥", "pulse"}, {"고혈당", "sugar"}, {"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
+	{"빈맥", "pulse"}, {"hr", "pulse"}, {"고혈당", "sugar"}, {"bp", "bp"}, {"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
 	{"통증점수", "pain"}, {"통증은", "pain"}, {"nrs", "pain"}, {"vas", "pain"}, {"점만점에", "pain"},
 }
 
@@ -390,7 +391,7 @@ var durationWords = []struct {
 func (e *Engine) readFacts(c compacted) facts {
 	var f facts
 	s := c.s
-	for _, n := range numbers(s) {
+	for _, n := range numbers(s, c.wordStart) {
 		rest := s[n.end:]
 		before := s[max(0, n.start-21):n.start]
 		// The vital sign named closest before the number is the one it measures.

@@ -159,6 +159,8 @@ var redFlagNegatives = []struct {
 	{"epigastric_sweat", "명치가 더부룩해요"},
 	{"pregnant_bp", "임신 중인데 혈압이 120이에요 두통은 없어요"},
 	{"inconsolable", "아기가 저녁마다 두세 시간씩 자지러지게 울어요"},
+	{"arrhythmia", "예전에 부정맥이 있었는데 지금은 약 없이 괜찮아요"},
+	{"electrical", "정전기가 자꾸 생겨요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 

@@ -167,6 +167,8 @@ var redFlagCases = []struct {
 	{"epigastric_sweat", "명치가 뻐근하고 식은땀 범벅에 토할 것 같아요"},
 	{"pregnant_bp", "임신 35주인데 두통이 심하고 혈압이 170이에요"},
 	{"inconsolable", "아기가 자지러지게 울고 계속 토해요"},
+	{"arrhythmia", "VT 의심, HR 200, 어지러움"},
+	{"electrical", "공사장에서 고압선에 감전됐어요"},
 	{"hip_fall", "할머니가 넘어진 후 고관절 통증으로 못 일어나세요"},
 }
 
