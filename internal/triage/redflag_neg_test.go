@@ -161,6 +161,8 @@ var redFlagNegatives = []struct {
 	{"inconsolable", "아기가 저녁마다 두세 시간씩 자지러지게 울어요"},
 	{"arrhythmia", "예전에 부정맥이 있었는데 지금은 약 없이 괜찮아요"},
 	{"electrical", "정전기가 자꾸 생겨요"},
+	{"head_pupil", "안과에서 동공 확장 검사를 받았어요"},
+	{"incarcerated", "탈장 수술을 받은 지 1년 됐어요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 

@@ -169,6 +169,8 @@ var redFlagCases = []struct {
 	{"inconsolable", "아기가 자지러지게 울고 계속 토해요"},
 	{"arrhythmia", "VT 의심, HR 200, 어지러움"},
 	{"electrical", "공사장에서 고압선에 감전됐어요"},
+	{"head_pupil", "아들이 머리를 세게 다친 뒤 동공 크기가 달라요"},
+	{"incarcerated", "아기 탈장 부위가 딱딱하게 튀어나와 안 들어가요"},
 	{"hip_fall", "할머니가 넘어진 후 고관절 통증으로 못 일어나세요"},
 }
 
