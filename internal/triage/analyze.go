@@ -726,19 +726,28 @@ func (e *Engine) symptomAnswer(r Result) string {
 		return e.ans["unknown"]
 	}
 	top := r.Departments[0]
-	var b strings.Builder
+	var parts []string
+	dept := strings.ReplaceAll(e.ans["symptom_dept"], "{DEPT}", top.Name)
 	if len(top.Because) > 0 {
-		b.WriteString(strings.ReplaceAll(e.ans["symptom_why"], "{WHY}", strings.Join(top.Because, ", ")))
+		dept = strings.ReplaceAll(e.ans["symptom_why"], "{WHY}", strings.Join(top.Because, ", ")) + " " + dept
 	}
-	b.WriteString(strings.ReplaceAll(e.ans["symptom_dept"], "{DEPT}", top.Name))
+	parts = append(parts, dept)
+	if len(r.Departments) > 1 && top.Probability < 0.8 {
+		// Not sure enough to name one alone: say which others fit.
+		var others []string
+		for _, d := range r.Departments[1:] {
+			others = append(others, d.Name)
+		}
+		parts = append(parts, strings.ReplaceAll(e.ans["symptom_others"], "{DEPTS}", strings.Join(others, ", ")))
+	}
 	if r.Patient.Child && top.Name == "소아청소년과" {
-		b.WriteString(e.ans["symptom_child"])
+		parts = append(parts, e.ans["symptom_child"])
 	}
-	b.WriteString(e.ans["advice_"+string(r.Level)])
+	parts = append(parts, e.ans["advice_"+string(r.Level)])
 	if r.Level == LevelClinicToday || r.Level == LevelClinicSoon {
-		b.WriteString(e.ans["symptom_watch"])
+		parts = append(parts, e.ans["symptom_watch"])
 	}
-	return b.String()
+	return strings.Join(parts, " ")
 }
 
 func (e *Engine) intentAnswer(in Intent) string {

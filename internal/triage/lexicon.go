@@ -557,7 +557,7 @@ func checkLabel(label string, conds map[string]*Condition) error {
 // answerKeys are the answer texts the engine needs from answers.tsv.
 var answerKeys = []string{"unknown", "unknown_condition", "crisis", "emergency_119", "emergency_er", "greeting", "help",
 	"booking", "my_reservations", "bare_pain", "where_question", "where_pain_question", "which_question",
-	"age_question", "duration_question", "symptom_why", "symptom_dept", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
+	"age_question", "duration_question", "symptom_why", "symptom_dept", "symptom_others", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
 	"advice_self_care", "group"}
 
 // loadAnswers reads answers.tsv: KEY<TAB>TEXT, every key of answerKeys once.
