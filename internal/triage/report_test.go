@@ -265,7 +265,7 @@ func TestIssueExamples(t *testing.T) {
 // TestAnswerSpacing: sentences joined from answers.tsv keep their spaces.
 func TestAnswerSpacing(t *testing.T) {
 	e := newTestEngine(t)
-	glued := regexp.MustCompile(`[.?!)][가-힣]|보면[가-힣]`)
+	glued := regexp.MustCompile(`[.?!][가-힣]|보면[가-힣]`)
 	for _, text := range []string{"어제부터 목이 따끔거리고 열이 나요", "아이가 열이 나요", "허리가 아파요", "가슴이 쥐어짜듯 아프고 식은땀이 나요", "소화기 질환에 대해 알려줘", "아파요", "안녕"} {
 		if a := e.Analyze(text).Answer; glued.MatchString(a) {
 			t.Errorf("Analyze(%q) answer has glued sentences: %q", text, a)
