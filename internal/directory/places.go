@@ -255,6 +255,11 @@ func (d *Directory) Places(q string, limit int) []Place {
 		}
 		out = append(out, f.p)
 	}
+	if len(found) > 0 && found[0].p.Exact {
+		// An exact area name ("정왕동") is the answer; institutions whose names contain it
+		// would only crowd the "did you mean" list, and finding them scans every name.
+		return out
+	}
 	for ref := range s.base.entries {
 		if len(out) == limit {
 			break
@@ -269,8 +274,16 @@ func (d *Directory) Places(q string, limit int) []Place {
 }
 
 // containsFolded reports whether s contains the folded text f, ignoring spaces and ASCII
-// case in s, without allocating.
+// case in s, without allocating. It runs on every institution name for an unknown place,
+// so a name without f's first character (a Hangul syllable, typically) is passed over
+// with one vectorised search before the byte-by-byte comparison.
 func containsFolded(s, f string) bool {
+	if f == "" {
+		return true
+	}
+	if r, n := utf8.DecodeRuneInString(f); r >= utf8.RuneSelf && !strings.Contains(s, f[:n]) {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' {
 			continue
