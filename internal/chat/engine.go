@@ -44,6 +44,7 @@ type Directory interface {
 	Search(q directory.Query) []directory.Result
 	Places(q string, limit int) []directory.Place
 	ResolvePlace(q string, limit int) (directory.Place, []directory.Place, bool)
+	ResolveArea(q string, limit int) (directory.Place, []directory.Place, bool)
 	Widen(q directory.Query, radiiM ...float64) ([]directory.Result, float64)
 	Get(id int64) (*heydoctor.Institution, bool)
 }
@@ -370,7 +371,7 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 		return r, nil
 	case triage.IntentUnknown:
 		// A place name typed after the question has scrolled away (강남구) is still a place.
-		if place, _, ok := e.dir.ResolvePlace(text, 5); ok && place.Kind == "area" && st.Department != "" {
+		if place, _, ok := e.dir.ResolveArea(text, 5); ok && st.Department != "" {
 			st.Lat, st.Lng, st.Place = place.Lat, place.Lng, place.Name
 			return e.near(ctx, st)
 		}

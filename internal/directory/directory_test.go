@@ -85,6 +85,12 @@ func TestDirectory(t *testing.T) {
 		if p := d.Places("밤내과", 5); len(p) != 1 || p[0].Kind != "institution" {
 			t.Errorf("institution place = %+v", p)
 		}
+		if p := d.Areas("밤내과", 5); len(p) != 0 {
+			t.Errorf("Areas found an institution: %+v", p)
+		}
+		if p, _, ok := d.ResolveArea("정왕동", 5); !ok || p.Kind != "area" {
+			t.Errorf("ResolveArea(정왕동) = %+v, %v", p, ok)
+		}
 	})
 }
 

@@ -171,7 +171,7 @@ func buildPlaces(entries []entry) []place {
 			name = x.parts[1] + " " + name
 		}
 		out = append(out, place{Place: Place{Name: name, Kind: "area", Lat: x.lat / float64(x.n), Lng: x.lng / float64(x.n), Count: x.n},
-			parts: x.parts, last: x.last, key: fold(x.parts[0] + strings.Join(x.parts[2:], ""))})
+			parts: lowerParts(x.parts), last: x.last, key: fold(x.parts[0] + strings.Join(x.parts[2:], ""))})
 	}
 	slices.SortFunc(out, func(a, b place) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name))
@@ -183,12 +183,21 @@ func fold(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "
 
 // match scores how well typed words name p: 3 exact, 2 every word starts a part in order,
 // 1 the text without spaces occurs in the name, 0 no match.
+// lowerParts returns the parts lower-cased once, at build time, rather than on every query.
+func lowerParts(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, s := range parts {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
 func (p *place) match(words []string, folded string) int {
 	j, exact := 0, true
 	for wi, w := range words {
 		found := false
 		for ; j < len(p.parts); j++ {
-			part := strings.ToLower(p.parts[j])
+			part := p.parts[j]
 			if strings.HasPrefix(part, w) {
 				found = true
 				if part != w && trimUnit(part) != w {
@@ -227,7 +236,13 @@ func trimUnit(s string) string {
 // Places finds up to limit places named by q: areas (시도, 시군구, 읍면동) best match first,
 // then institutions whose name contains q. Several Exact places mean the name is ambiguous
 // (중앙동 is in many cities): offer them as a "did you mean" list.
-func (d *Directory) Places(q string, limit int) []Place {
+func (d *Directory) Places(q string, limit int) []Place { return d.places(q, limit, true) }
+
+// Areas is Places without institution names, for text that may or may not name a place
+// where only an area would do: finding institutions scans every name.
+func (d *Directory) Areas(q string, limit int) []Place { return d.places(q, limit, false) }
+
+func (d *Directory) places(q string, limit int, institutions bool) []Place {
 	folded := fold(q)
 	if folded == "" || limit <= 0 {
 		return nil
@@ -255,7 +270,7 @@ func (d *Directory) Places(q string, limit int) []Place {
 		}
 		out = append(out, f.p)
 	}
-	if len(found) > 0 && found[0].p.Exact {
+	if !institutions || len(found) > 0 && found[0].p.Exact {
 		// An exact area name ("정왕동") is the answer; institutions whose names contain it
 		// would only crowd the "did you mean" list, and finding them scans every name.
 		return out
@@ -314,7 +329,15 @@ func containsFolded(s, f string) bool {
 // ResolvePlace turns typed text into one place when it names exactly one (or the only
 // match), and otherwise returns the candidates to offer.
 func (d *Directory) ResolvePlace(q string, limit int) (Place, []Place, bool) {
-	list := d.Places(q, limit)
+	return resolve(d.Places(q, limit))
+}
+
+// ResolveArea is ResolvePlace among areas only.
+func (d *Directory) ResolveArea(q string, limit int) (Place, []Place, bool) {
+	return resolve(d.Areas(q, limit))
+}
+
+func resolve(list []Place) (Place, []Place, bool) {
 	if len(list) == 1 {
 		return list[0], list, true
 	}
