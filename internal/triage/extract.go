@@ -273,6 +273,64 @@ var infantWords = []struct {
 	{"세달된", 90}, {"석달된", 90}, {"생후세달", 90}, {"생후석달", 90}, {"태어난지얼마", 14}, {"태어난지일주일", 7}, {"갓태어난", 7},
 }
 
+// nativeMonthAge reads a baby's age in months written with a native numeral: "석 달 안 된
+// 아기", "두 달 반 된", "태어난 지 두 달". A month count counts as an age only after
+// 태어난지 or 생후, or before 된/됐/짜리/아기, so that "두 달째 기침" stays a duration.
+func nativeMonthAge(s string) (int, bool) {
+	for _, nn := range []struct {
+		word string
+		n    int
+	}{{"한", 1}, {"두", 2}, {"세", 3}, {"석", 3}, {"네", 4}, {"넉", 4}, {"다섯", 5}, {"여섯", 6}} {
+		from := 0
+		for {
+			i := strings.Index(s[from:], nn.word+"달")
+			if i < 0 {
+				break
+			}
+			at := from + i
+			before, rest := s[:at], s[at+len(nn.word+"달"):]
+			from = at + len(nn.word+"달")
+			days := nn.n * 30
+			if r, ok := strings.CutPrefix(rest, "반"); ok {
+				rest, days = r, days+15
+			}
+			switch {
+			case hasAnyPrefix(rest, "안된", "도안된", "이안된", "미만"):
+				return nn.n*30 - 1, true
+			case hasAnyPrefix(rest, "된", "됐", "짜리", "아기", "애기") || strings.HasSuffix(before, "태어난지") || strings.HasSuffix(before, "생후"):
+				return days, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// sinceEvent reports whether the words before a count of days or weeks make it the time
+// since something was done ("수술을 받은 지", "약을 먹은 지", "다친 지"), not since birth.
+func sinceEvent(before string) bool {
+	for _, w := range []string{"은지", "한지", "친지", "긴지", "된지", "난지", "린지"} {
+		if strings.HasSuffix(before, w) && !strings.HasSuffix(before, "태어난지") {
+			return true
+		}
+	}
+	return false
+}
+
+// babyBefore reports whether the compact text just before a number ends in a baby word
+// ("아기100일").
+func babyBefore(before string) bool {
+	return strings.HasSuffix(before, "아기") || strings.HasSuffix(before, "애기") || strings.HasSuffix(before, "신생아")
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // containsAffirmed reports whether s holds one of the cue words not followed closely by
 // a denial: "죽을 것 같은 정도는 아니고" is not extreme pain.
 func containsAffirmed(s string, cues []string) bool {
@@ -474,11 +532,18 @@ func (e *Engine) readFacts(c compacted) facts {
 		case strings.HasPrefix(rest, "주차") || strings.HasPrefix(rest, "주째") && strings.Contains(s, "임신"):
 			f.patient.Pregnant = true
 		}
-		if (strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "일째된") || strings.HasPrefix(rest, "일밖에안된")) && n.value <= 400 {
+		if (strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "일째된") || strings.HasPrefix(rest, "일밖에안된")) && n.value <= 400 && !sinceEvent(before) {
 			f.patient.AgeDays = int(n.value)
 			f.patient.Infant, f.patient.Child = true, true
 		}
-		if (strings.HasPrefix(rest, "주된") || strings.HasPrefix(rest, "주밖에안된")) && n.value <= 60 {
+		// "100일 아기", "아기 100일 열 38.4": a day count right after a baby word is an
+		// age, unless it reads as a duration ("아기 3일째 열").
+		if strings.HasPrefix(rest, "일") && n.value <= 400 && babyBefore(before) && !hasAnyPrefix(rest, "일째", "일동안", "일전", "일넘", "일정도", "일간", "일이상") {
+			f.patient.AgeDays = int(n.value)
+			f.patient.Infant, f.patient.Child = true, true
+		}
+		// "수술을 받은 지 8주 된 45세" counts time since an event, not a baby's age.
+		if (strings.HasPrefix(rest, "주된") || strings.HasPrefix(rest, "주됐") || strings.HasPrefix(rest, "일됐") || strings.HasPrefix(rest, "주밖에안된")) && n.value <= 60 && !sinceEvent(before) {
 			f.patient.AgeDays = int(n.value) * 7
 			f.patient.Infant, f.patient.Child = true, true
 		}
@@ -514,6 +579,11 @@ func (e *Engine) readFacts(c compacted) facts {
 				f.patient.Age = nn.n
 				break
 			}
+		}
+	}
+	if f.patient.AgeDays == 0 && f.patient.AgeMonths == 0 {
+		if days, ok := nativeMonthAge(s); ok {
+			f.patient.AgeDays, f.patient.Infant, f.patient.Child = days, true, true
 		}
 	}
 	for _, m := range infantWords {
