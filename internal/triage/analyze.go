@@ -66,6 +66,9 @@ func (e *Engine) Analyze(text string) Result {
 	return r
 }
 
+// orJoins are the words between two symptoms that make them one or-list.
+var orJoins = []string{"하거나", "거나", "이나", "이거나", "하든지", "든지", "했거나"}
+
 func (e *Engine) analyze(text string) (Result, *reading) {
 	norm := normalize(text)
 	c := compact(norm)
@@ -809,7 +812,9 @@ func (e *Engine) read(c compacted) reading {
 	}
 	for i := len(matches) - 2; i >= 0; i-- {
 		gap := matches[i+1].start - matches[i].end
-		if !negs[i] && negs[i+1] && gap >= 0 && gap <= 3 && !slices.Contains(bound[matches[i].end:matches[i+1].start+1], true) {
+		// "말이 어눌하거나 팔다리 힘 빠지는 건 없어요": an or-list shares its denial.
+		orList := gap > 3 && slices.Contains(orJoins, c.s[matches[i].end:matches[i+1].start])
+		if !negs[i] && negs[i+1] && gap >= 0 && (gap <= 3 || orList) && !slices.Contains(bound[matches[i].end:matches[i+1].start+1], true) {
 			negs[i] = true
 		}
 	}

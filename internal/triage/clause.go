@@ -13,7 +13,7 @@ import (
 type clause struct {
 	start, end int
 	worry      bool   // a worry, a question about a disease or a hypothetical
-	past       bool   // history: 예전에, 작년에, -ㄴ 적이 있다, -었었다
+	past       bool   // history: 예전에, 작년에, -ㄴ 적이 있다, -었었다; or a habit: 가끔, 생각만 해도
 	who        string // "child" or "other" when the clause names whose symptom it is
 	current    int    // symptoms reported in it as happening now
 	resolved   bool   // a later clause says it is over ("지금은 괜찮아요")
@@ -72,6 +72,12 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		case now:
 			carry = false
 		case carry:
+			cl.past = true
+		}
+		// A complaint that comes now and then or in one situation ("가끔 두근거려요",
+		// "출근 생각만 해도 숨이 막혀요") is a pattern to see a doctor about, not an
+		// emergency now: it counts like history, for this clause only.
+		if _, ok := e.lex.habitSet.find(text); ok {
 			cl.past = true
 		}
 		if _, ok := e.lex.resolvedSet.find(text); ok {

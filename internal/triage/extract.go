@@ -219,7 +219,7 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 		}
 	}
 	end := min(next, len(c.s))
-	if strings.HasPrefix(c.s[m.end:], "거나") || strings.HasPrefix(c.s[m.end:], "나") {
+	if hasAnyPrefix(c.s[m.end:], "거나", "나", "하거나", "했거나", "하든지") {
 		end = len(c.s) // "토하거나 어지럽진 않아요": the denial after the next symptom covers this one too
 	}
 	w := c.s[m.end:end]
@@ -232,6 +232,9 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 	limit := negWindow
 	if strings.HasPrefix(w, "거나") || strings.Contains(w, "하거나") || strings.HasPrefix(w, "나") {
 		limit = 2 * negWindow // "토하거나 어지럽진 않아요" denies both
+	}
+	if hasAnyPrefix(w, "적도", "적은", "적이", "일은", "일도") {
+		limit = 2 * negWindow // "쓰러진 적도 증상도 없었어요" denies the fall
 	}
 	if n := utf8.RuneCountInString(w); n > limit {
 		w = string([]rune(w)[:limit])

@@ -72,6 +72,8 @@ type lexicon struct {
 	durationDepts                                 []string // departments told apart by how long it has lasted
 	// sets holds a termSet for each list searched on every clause.
 	worrySet, pastSet, nowSet, resolvedSet, askSet termSet
+	habit                                          []string
+	habitSet                                       termSet
 	subject                                        []whoWord
 	childKeepSym                                   []string
 	exact                                          map[string]Intent
@@ -214,6 +216,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			lx.worry = append(lx.worry, value)
 		case "past":
 			lx.past = append(lx.past, value)
+		case "habit":
+			lx.habit = append(lx.habit, value)
 		case "clauseend":
 			lx.clauseEnd = append(lx.clauseEnd, value)
 		case "clausekeep":
@@ -304,7 +308,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	}
 	sort.SliceStable(lx.suffixes, func(i, j int) bool { return len(lx.suffixes[i]) > len(lx.suffixes[j]) })
 	lx.worrySet, lx.pastSet, lx.nowSet = newTermSet(lx.worry), newTermSet(lx.past), newTermSet(lx.now)
-	lx.resolvedSet, lx.askSet = newTermSet(lx.resolved), newTermSet(lx.ask)
+	lx.resolvedSet, lx.askSet, lx.habitSet = newTermSet(lx.resolved), newTermSet(lx.ask), newTermSet(lx.habit)
 	if len(lx.neg) == 0 || len(lx.where) == 0 {
 		return nil, fmt.Errorf("lexicon.tsv: needs neg and where entries")
 	}

@@ -176,6 +176,12 @@ var redFlagNegatives = []struct {
 	{"infant_fever", "봉합 수술을 받은 지 8주 된 45세예요. 열이 나요"},
 	{"burn_severe", "아기가 기침할 때 가래 끓는 소리가 나요"},
 	{"vomit_blood", "피부에 커피색 반점이 몇 개 있어요"},
+	{"stroke_speech", "어지럽기만 하고 말이 어눌하거나 팔다리에 힘이 빠지는 건 없어요"},
+	{"unconscious", "검사에서 뇌경색 흔적이 있대요. 쓰러진 적도 증상도 없었어요"},
+	{"blood_sputum", "가래에 피가 한 번 심하게 섞여 나왔는데 그 뒤로는 없어요"},
+	{"not_breathing", "회사 갈 생각만 해도 숨이 막혀요"},
+	{"palpitation_severe", "요즘 가끔 가슴이 두근거리고 숨이 차요"},
+	{"fracture", "어깨가 빠진 것 같다가 다시 들어갔어요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 

@@ -193,6 +193,9 @@ var redFlagCases = []struct {
 	{"vomit_blood", "토한 게 커피색이에요"},
 	{"dehydration", "아이가 설사를 열 번 넘게 해서 물도 못 넘겨요"},
 	{"eye_trauma", "용접하다가 눈에 쇳가루가 들어갔어요"},
+	{"stroke_speech", "말이 어눌하거나 팔다리에 힘이 빠져요"},
+	{"suicidal", "가끔 죽고 싶다는 생각이 들어요"},
+	{"palpitation_severe", "가끔 두근거렸는데 오늘은 갑자기 심장이 너무 빨리 뛰어요"},
 	{"hip_fall", "할머니가 넘어진 후 고관절 통증으로 못 일어나세요"},
 }
 

@@ -3,7 +3,7 @@
 // connective such as -는데, -지만, -고), finds symptoms from an embedded lexicon inside
 // words and clauses, and marks each finding denied ("열은 없어요"), worried or hypothetical
 // ("뇌졸중일까 봐"), past ("작년에 …한 적이 있는데", "지금은 괜찮아요" makes what came before
-// history) and whose it is ("아이가", "어머니가"). Red flags (redflags.tsv, built on the
+// history; "가끔", "생각만 해도" mark a habit, which counts the same for that clause) and whose it is ("아이가", "어머니가"). Red flags (redflags.tsv, built on the
 // legal 응급증상 list and the KTAS 1–2 rows, see ktas_basis.tsv) fire only on current
 // findings, and the department model adds a learned emergency signal for wordings the
 // rules lack.
