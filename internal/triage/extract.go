@@ -240,6 +240,11 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 		w = string([]rune(w)[:limit])
 	}
 	cut := len(w)
+	// A later word with a topic particle starts its own predicate: in "입술이 살짝 부어
+	// 숨은 괜찮아" the 괜찮아 is about 숨, not about the swelling.
+	if k := topicWordAt(c, m.end, m.end+len(w)); k >= 0 {
+		cut = k - m.end
+	}
 	for _, mk := range clauseMarkers {
 		// A marker right at the start is part of the symptom word ("열나고"), so it
 		// cannot carry a negation before it; cut after it.
@@ -254,6 +259,30 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 		}
 	}
 	return false
+}
+
+// topicWordAt returns the start of the first word in c.s[from:to] (not the word holding
+// from) that ends in the topic particle 은/는, or -1. Bound nouns (것은, 적은, 정도는)
+// keep the denial with what came before: "숨이 찬 것은 아니에요".
+func topicWordAt(c compacted, from, to int) int {
+	for i := from + 1; i < to && i < len(c.s); i++ {
+		if !c.wordStart[i] {
+			continue
+		}
+		j := i + 1
+		for j < len(c.s) && !c.wordStart[j] {
+			j++
+		}
+		word := strings.TrimRight(c.s[i:j], ".,?!")
+		if utf8.RuneCountInString(word) < 2 || !(strings.HasSuffix(word, "은") || strings.HasSuffix(word, "는")) {
+			continue
+		}
+		if hasAnyPrefix(word, "것", "거", "적", "일은", "때", "편", "정도", "만큼", "건", "생각", "느낌") || strings.HasSuffix(word, "지는") || strings.HasSuffix(word, "기는") {
+			continue
+		}
+		return i
+	}
+	return -1
 }
 
 // containsAny reports whether s contains any of the terms and returns the first found.
@@ -273,7 +302,7 @@ var infantWords = []struct {
 }{
 	{"백일안된", 99}, {"백일도안된", 99}, {"백일전", 99}, {"100일안된", 99}, {"100일도안된", 99}, {"백일이안된", 99},
 	{"생후한달", 30}, {"한달된", 30}, {"한달아기", 30}, {"한달짜리", 30}, {"두달된", 60}, {"두달아기", 60}, {"두달짜리", 60}, {"생후두달", 60},
-	{"세달된", 90}, {"석달된", 90}, {"생후세달", 90}, {"생후석달", 90}, {"태어난지얼마", 14}, {"태어난지일주일", 7}, {"갓태어난", 7},
+	{"세달된", 90}, {"석달된", 90}, {"생후세달", 90}, {"생후석달", 90}, {"태어난지얼마", 14}, {"태어난지일주일", 7}, {"갓태어난", 7}, {"갓난아기", 30}, {"갓난애기", 30},
 }
 
 // nativeMonthAge reads a baby's age in months written with a native numeral: "석 달 안 된
@@ -535,7 +564,7 @@ func (e *Engine) readFacts(c compacted) facts {
 		case strings.HasPrefix(rest, "주차") || strings.HasPrefix(rest, "주째") && strings.Contains(s, "임신"):
 			f.patient.Pregnant = true
 		}
-		if (strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "일째된") || strings.HasPrefix(rest, "일밖에안된")) && n.value <= 400 && !sinceEvent(before) {
+		if (strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "일됐") || strings.HasPrefix(rest, "일째된") || strings.HasPrefix(rest, "일밖에안된")) && n.value <= 400 && !sinceEvent(before) {
 			f.patient.AgeDays = int(n.value)
 			f.patient.Infant, f.patient.Child = true, true
 		}
@@ -546,7 +575,7 @@ func (e *Engine) readFacts(c compacted) facts {
 			f.patient.Infant, f.patient.Child = true, true
 		}
 		// "수술을 받은 지 8주 된 45세" counts time since an event, not a baby's age.
-		if (strings.HasPrefix(rest, "주된") || strings.HasPrefix(rest, "주됐") || strings.HasPrefix(rest, "일됐") || strings.HasPrefix(rest, "주밖에안된")) && n.value <= 60 && !sinceEvent(before) {
+		if (strings.HasPrefix(rest, "주된") || strings.HasPrefix(rest, "주됐") || strings.HasPrefix(rest, "주밖에안된")) && n.value <= 60 && !sinceEvent(before) {
 			f.patient.AgeDays = int(n.value) * 7
 			f.patient.Infant, f.patient.Child = true, true
 		}

@@ -182,6 +182,8 @@ var redFlagNegatives = []struct {
 	{"not_breathing", "회사 갈 생각만 해도 숨이 막혀요"},
 	{"palpitation_severe", "요즘 가끔 가슴이 두근거리고 숨이 차요"},
 	{"fracture", "어깨가 빠진 것 같다가 다시 들어갔어요"},
+	{"suicidal", "유선 초음파에서 섬유선종이 보인대요. 크기가 커지면 수술하나요"},
+	{"not_breathing", "숨이 턱 막히는 느낌이 자주 와요 검사는 정상이래요"},
 	{"hip_fall", "고관절에 좋은 운동이 있나요"},
 }
 

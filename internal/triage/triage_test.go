@@ -102,6 +102,7 @@ func TestFacts(t *testing.T) {
 		{"아기 100일 열 38.4", facts{Temp: 38.4, Patient: Patient{Child: true, Infant: true, AgeDays: 100, Who: "아기"}}},
 		{"아기 3일째 기침해요", facts{Duration: "3일째", Patient: Patient{Child: true, Who: "아기"}}},
 		{"수술한 지 8주 됐어요", facts{Duration: "8주 됐어요"}},
+		{"아기가 70일 됐어요", facts{Duration: "70일 됐어요", Patient: Patient{Child: true, Infant: true, AgeDays: 70, Who: "아기"}}},
 		{"임신 20주인데 배가 뭉쳐요", facts{Patient: Patient{Pregnant: true}}},
 		{"할머니가 어지러워하세요", facts{Patient: Patient{Age: 70, Who: "할머니"}}},
 		{"35살인데 허리가 아파요", facts{Patient: Patient{Age: 35}}},
