@@ -341,17 +341,24 @@ func (e *Engine) emergency(r Result, flags []RedFlag) Result {
 	return r
 }
 
+// conditionDepartments appends a condition's departments to out in their listed order
+// (1/2, 1/3, …) and adjusts the list for the patient (a child goes to 소아청소년과), for
+// disease and group answers.
+func (e *Engine) conditionDepartments(out []Recommendation, c *Condition, f facts) []Recommendation {
+	for i, name := range c.Departments {
+		if d, ok := e.department(name); ok {
+			p := round2(1 / float64(i+2))
+			out = append(out, Recommendation{Code: d.Code, Name: d.Name, Score: p, Probability: p, Because: []string{c.Name}})
+		}
+	}
+	return e.patientRule(out, f.patient, c.Name)
+}
+
 func (e *Engine) diseaseInfo(r Result, c *Condition, f facts) Result {
 	cc := *c
 	r.Intent = IntentDiseaseInfo
 	r.Condition = &cc
-	for i, name := range c.Departments {
-		if d, ok := e.department(name); ok {
-			p := round2(1 / float64(i+2))
-			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: p, Probability: p, Because: []string{c.Name}})
-		}
-	}
-	r.Departments = e.patientRule(r.Departments, f.patient, c.Name)
+	r.Departments = e.conditionDepartments(r.Departments, c, f)
 	r.Answer = c.Name + ": " + c.Summary + " " + c.WhenToSee
 	return r
 }
@@ -916,13 +923,7 @@ func (e *Engine) groupInfo(r Result, g *group, f facts) Result {
 	c.WhenToSee = strings.TrimSpace(e.ans["symptom_watch"])
 	r.Intent = IntentDiseaseInfo
 	r.Condition = &c
-	for i, name := range c.Departments {
-		if d, ok := e.department(name); ok {
-			p := round2(1 / float64(i+2))
-			r.Departments = append(r.Departments, Recommendation{Code: d.Code, Name: d.Name, Score: p, Probability: p, Because: []string{c.Name}})
-		}
-	}
-	r.Departments = e.patientRule(r.Departments, f.patient, c.Name)
+	r.Departments = e.conditionDepartments(r.Departments, &c, f)
 	ans := strings.ReplaceAll(e.ans["group"], "{NAME}", c.Name)
 	ans = strings.ReplaceAll(ans, "{SUMMARY}", c.Summary)
 	r.Answer = strings.ReplaceAll(ans, "{DEPTS}", strings.Join(c.Departments, ", "))
