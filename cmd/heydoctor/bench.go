@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -31,62 +32,109 @@ import (
 // with a synthetic national dataset (import rate, in-process query latency, a plain SQL
 // scan for comparison, memory). It only ever targets loopback or the given URL.
 func runBench(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(env.stderr, "Usage: heydoctor bench http|kakao|ceiling|directory [flags]")
+	modes := map[string]func(context.Context, *environment, []string) error{
+		"http": benchHTTP, "kakao": benchKakao, "ceiling": benchCeiling, "directory": benchDirectoryCmd,
+	}
+	if len(args) == 0 || modes[args[0]] == nil {
+		fmt.Fprintln(env.stderr, "Usage: heydoctor bench http|kakao|ceiling|directory [flags]\n\nRun 'heydoctor bench MODE --help' for a mode's flags.")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return errHelp
 		}
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			return usagef("unknown bench mode %q", args[0])
+		}
 		return usagef("bench needs a mode: http, kakao, ceiling or directory")
 	}
-	mode, args := args[0], args[1:]
-	fs := newFlagSet(env, "bench "+mode, "bench "+mode+" [flags]")
-	target := fs.String("url", "http://127.0.0.1:8080", "base URL of a running heydoctor (http, kakao)")
-	path := fs.String("path", "/api/v1/institutions?lat=37.4979&lng=127.0276&department=D001&open_at=now&limit=20", "request path (http)")
-	conc := fs.Int("concurrency", 64, "concurrent clients")
-	n := fs.Int("requests", 20000, "requests in all")
-	count := fs.Int("n", 0, "directory: synthetic institutions instead of the nationwide seed (0: the nationwide seed)")
-	dsn := fs.String("db", "", "database for directory (default: a temporary SQLite file)")
-	secret := fs.String("kakao-secret", env.getenv("HEYDOCTOR_KAKAO_SECRET"), "skill secret to send (kakao)")
+	return modes[args[0]](ctx, env, args[1:])
+}
+
+// loadFlags registers the flags every load mode shares.
+func loadFlags(fs *flag.FlagSet) (conc, n *int, check func() error) {
+	conc = fs.Int("concurrency", 64, "concurrent clients")
+	n = fs.Int("requests", 20000, "requests in all")
+	return conc, n, func() error {
+		if *conc < 1 || *conc > 1024 || *n < 1 || *n > 10_000_000 {
+			return usagef("--concurrency 1..1024 and --requests 1..10000000")
+		}
+		return nil
+	}
+}
+
+// benchHTTP sends one GET again and again to a running server.
+func benchHTTP(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "bench http", "bench http [flags]\n\nSends one GET request again and again to a running heydoctor.")
+	target := fs.String("url", "http://127.0.0.1:8080", "base URL of a running heydoctor")
+	path := fs.String("path", "/api/v1/institutions?lat=37.4979&lng=127.0276&department=D001&open_at=now&limit=20", "request path")
+	conc, n, check := loadFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *conc < 1 || *conc > 1024 || *n < 1 || *n > 10_000_000 {
-		return usagef("--concurrency 1..1024 and --requests 1..10000000")
+	if err := check(); err != nil {
+		return err
 	}
-	switch mode {
-	case "http":
-		return report(env, "GET "+*path, load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
-			return send(c, "GET", *target+*path, nil, nil)
-		}))
-	case "kakao":
-		hdr := map[string]string{"Content-Type": "application/json"}
-		if *secret != "" {
-			hdr["X-HeyDoctor-Skill-Secret"] = *secret
-		}
-		return report(env, "POST /kakao/skill (conversation mix)", load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
-			return send(c, "POST", *target+"/kakao/skill", kakaoTurnBody(i, *conc), hdr)
-		}))
-	case "ceiling":
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		body := []byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"안녕하세요"}}]}}`)
-		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body)
-			w.Header().Set("Content-Type", "application/json")
-			w.Write(body)
-		})}
-		go srv.Serve(ln)
-		defer srv.Close()
-		url := "http://" + ln.Addr().String()
-		return report(env, "POST bare handler (fixed JSON)", load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
-			return send(c, "POST", url, kakaoTurnBody(i, *conc), map[string]string{"Content-Type": "application/json"})
-		}))
-	case "directory":
-		return benchDirectory(ctx, env, *count, *dsn)
+	return report(env, "GET "+*path, load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
+		return send(c, "GET", *target+*path, nil, nil)
+	}))
+}
+
+// benchKakao plays KakaoTalk conversations against a running server's skill endpoint.
+func benchKakao(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "bench kakao", "bench kakao [flags]\n\nPlays a mix of KakaoTalk conversations against a running heydoctor's /kakao/skill.")
+	target := fs.String("url", "http://127.0.0.1:8080", "base URL of a running heydoctor")
+	secret := fs.String("kakao-secret", env.getenv("HEYDOCTOR_KAKAO_SECRET"), "skill secret to send (HEYDOCTOR_KAKAO_SECRET)")
+	conc, n, check := loadFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	return usagef("unknown bench mode %q", mode)
+	if err := check(); err != nil {
+		return err
+	}
+	hdr := map[string]string{"Content-Type": "application/json"}
+	if *secret != "" {
+		hdr["X-HeyDoctor-Skill-Secret"] = *secret
+	}
+	return report(env, "POST /kakao/skill (conversation mix)", load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
+		return send(c, "POST", *target+"/kakao/skill", kakaoTurnBody(i, *conc), hdr)
+	}))
+}
+
+// benchCeiling measures a bare handler answering fixed JSON: the ceiling of this machine.
+func benchCeiling(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "bench ceiling", "bench ceiling [flags]\n\nMeasures a bare handler answering fixed JSON on loopback: the most this machine can do.")
+	conc, n, check := loadFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := check(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	body := []byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"안녕하세요"}}]}}`)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String()
+	return report(env, "POST bare handler (fixed JSON)", load(ctx, *conc, *n, func(c *http.Client, i int) (int, error) {
+		return send(c, "POST", url, kakaoTurnBody(i, *conc), map[string]string{"Content-Type": "application/json"})
+	}))
+}
+
+// benchDirectoryCmd measures the directory in process.
+func benchDirectoryCmd(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "bench directory", "bench directory [flags]\n\nLoads the nationwide seed (or a synthetic dataset) and measures the directory in process.")
+	count := fs.Int("n", 0, "synthetic institutions instead of the nationwide seed (0: the nationwide seed)")
+	dsn := fs.String("db", "", "database (default: a temporary SQLite file)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return benchDirectory(ctx, env, *count, *dsn)
 }
 
 var benchUtterances = []string{
