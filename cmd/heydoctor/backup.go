@@ -7,7 +7,7 @@ import (
 
 func runBackup(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "backup", "backup [flags] DEST.db\n\nCopies the SQLite database online (VACUUM INTO) to DEST.db, a new file. For MySQL use mysqldump (deploy/README.md).")
-	cfg, validate := bindConfig(fs, env.getenv)
+	cfg, validate := bindStore(fs, env.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -16,14 +16,20 @@ import (
 	"heydoctor/internal/sqlstore"
 )
 
-// config is the whole configuration of the service, from flags and HEYDOCTOR_* variables.
+// storeConfig is what every command that opens the database shares: the database and
+// the log. Each command adds its own flags to it; only serve has the server options.
+type storeConfig struct {
+	DB        string
+	LogLevel  string
+	LogFormat string
+}
+
+// config is the configuration of the service (serve), from flags and HEYDOCTOR_* variables.
 type config struct {
+	storeConfig
 	Addr           string
-	DB             string
 	Seed           string
 	BaseURL        string
-	LogLevel       string
-	LogFormat      string
 	TrustedProxies string
 	TLSCert        string
 	TLSKey         string
@@ -34,28 +40,30 @@ type config struct {
 	KakaoSecret    string
 	KakaoBotIDs    string
 	KakaoJSKey     string
-	WebhookTimeout string
 	BookingsPerIP  string
 
 	proxies         []netip.Prefix
 	bookingsPerAddr int
 }
 
-// option binds one setting to its flag and variable. Secrets may also come from
-// VAR_FILE and are redacted when printed.
-type option struct {
+// option binds one setting of a configuration C to its flag and variable. Secrets may
+// also come from VAR_FILE and are redacted when printed.
+type option[C any] struct {
 	flag, env, def, help string
 	secret               bool
-	field                func(*config) *string
+	field                func(*C) *string
 }
 
-var options = []option{
+var storeOptions = []option[storeConfig]{
+	{"db", "HEYDOCTOR_DB", "heydoctor.db", "database: a SQLite file path, or mysql://user:pass@tcp(host:3306)/dbname for MySQL/MariaDB", true, func(c *storeConfig) *string { return &c.DB }},
+	{"log-level", "HEYDOCTOR_LOG_LEVEL", "info", "debug, info, warn or error", false, func(c *storeConfig) *string { return &c.LogLevel }},
+	{"log-format", "HEYDOCTOR_LOG_FORMAT", "text", "text or json", false, func(c *storeConfig) *string { return &c.LogFormat }},
+}
+
+var serveOptions = []option[config]{
 	{"addr", "HEYDOCTOR_ADDR", ":8080", "address to listen on (host:port; :0 picks a free port)", false, func(c *config) *string { return &c.Addr }},
-	{"db", "HEYDOCTOR_DB", "heydoctor.db", "database: a SQLite file path, or mysql://user:pass@tcp(host:3306)/dbname for MySQL/MariaDB", true, func(c *config) *string { return &c.DB }},
 	{"seed", "HEYDOCTOR_SEED", "national", "what an empty database starts with: national (every hospital, clinic and pharmacy in Korea, plus the demo hospitals), demo (a small directory for tests), none", false, func(c *config) *string { return &c.Seed }},
 	{"base-url", "HEYDOCTOR_BASE_URL", "", "public URL of the site, used in links sent to KakaoTalk (default: the scheme and host each request came in on)", false, func(c *config) *string { return &c.BaseURL }},
-	{"log-level", "HEYDOCTOR_LOG_LEVEL", "info", "debug, info, warn or error", false, func(c *config) *string { return &c.LogLevel }},
-	{"log-format", "HEYDOCTOR_LOG_FORMAT", "text", "text or json", false, func(c *config) *string { return &c.LogFormat }},
 	{"trusted-proxies", "HEYDOCTOR_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed", false, func(c *config) *string { return &c.TrustedProxies }},
 	{"tls-cert", "HEYDOCTOR_TLS_CERT", "", "TLS certificate file: serve HTTPS on --addr", false, func(c *config) *string { return &c.TLSCert }},
 	{"tls-key", "HEYDOCTOR_TLS_KEY", "", "TLS private key file", false, func(c *config) *string { return &c.TLSKey }},
@@ -77,12 +85,12 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// bindConfig registers the service options on fs. Flags default to the variables, so a
-// flag given on the command line wins over the environment.
-func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*config, func() error) {
-	c := &config{}
+// bindOptions registers opts on fs, writing into c. Flags default to the variables, so a
+// flag given on the command line wins over the environment. It returns the errors of
+// reading VAR_FILE secrets, reported when the command validates its configuration.
+func bindOptions[C any](fs *flag.FlagSet, getenv func(string) string, c *C, opts []option[C]) *[]error {
 	var fileErrs []error
-	for _, o := range options {
+	for _, o := range opts {
 		def := o.def
 		if v := getenv(o.env); v != "" {
 			def = v
@@ -95,40 +103,67 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*config, func() e
 				def = strings.TrimSpace(string(b))
 			}
 		}
-		help := o.help + " (" + o.env + ")"
-		fs.StringVar(o.field(c), o.flag, def, help)
+		fs.StringVar(o.field(c), o.flag, def, o.help+" ("+o.env+")")
 	}
+	return &fileErrs
+}
+
+// bindStore registers the database and log flags, for a command that opens the database.
+func bindStore(fs *flag.FlagSet, getenv func(string) string) (*storeConfig, func() error) {
+	c := &storeConfig{}
+	fileErrs := bindOptions(fs, getenv, c, storeOptions)
 	return c, func() error {
-		if err := errors.Join(fileErrs...); err != nil {
-			return usageError{err}
+		errs := append(*fileErrs, c.validate()...)
+		if len(errs) > 0 {
+			return usageError{errors.Join(errs...)}
 		}
-		return c.validate()
+		return nil
 	}
 }
 
-// validate checks every setting before anything starts; errors name the variable.
-func (c *config) validate() error {
+// bindServe registers the service's options: the database and log flags and the server's.
+func bindServe(fs *flag.FlagSet, getenv func(string) string) (*config, func() error) {
+	c := &config{}
+	storeErrs := bindOptions(fs, getenv, &c.storeConfig, storeOptions)
+	serveErrs := bindOptions(fs, getenv, c, serveOptions)
+	return c, func() error {
+		errs := append(append(*storeErrs, *serveErrs...), c.validate()...)
+		if len(errs) > 0 {
+			return usageError{errors.Join(errs...)}
+		}
+		return nil
+	}
+}
+
+// validate checks the shared settings; errors name the variable.
+func (c *storeConfig) validate() []error {
 	var errs []error
+	if _, _, err := sqlstore.ParseDSN(c.DB); err != nil {
+		errs = append(errs, fmt.Errorf("HEYDOCTOR_DB: %v", err))
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		errs = append(errs, fmt.Errorf("HEYDOCTOR_LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	if !slices.Contains([]string{"text", "json"}, c.LogFormat) {
+		errs = append(errs, fmt.Errorf("HEYDOCTOR_LOG_FORMAT: want text or json, got %q", c.LogFormat))
+	}
+	return errs
+}
+
+// validate checks the server's settings before anything starts; errors name the variable.
+func (c *config) validate() []error {
+	errs := c.storeConfig.validate()
 	bad := func(env, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", env, fmt.Sprintf(format, args...)))
 	}
 	if c.Addr == "" || !strings.Contains(c.Addr, ":") {
 		bad("HEYDOCTOR_ADDR", "want host:port such as :8080, got %q", c.Addr)
 	}
-	if _, _, err := sqlstore.ParseDSN(c.DB); err != nil {
-		bad("HEYDOCTOR_DB", "%v", err)
-	}
 	if !slices.Contains([]string{"national", "demo", "none"}, c.Seed) {
 		bad("HEYDOCTOR_SEED", "want national, demo or none, got %q", c.Seed)
 	}
 	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("HEYDOCTOR_BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
-	}
-	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
-		bad("HEYDOCTOR_LOG_LEVEL", "want debug, info, warn or error, got %q", c.LogLevel)
-	}
-	if !slices.Contains([]string{"text", "json"}, c.LogFormat) {
-		bad("HEYDOCTOR_LOG_FORMAT", "want text or json, got %q", c.LogFormat)
 	}
 	c.proxies = nil
 	for p := range strings.SplitSeq(c.TrustedProxies, ",") {
@@ -166,13 +201,8 @@ func (c *config) validate() error {
 	} else {
 		c.bookingsPerAddr = n
 	}
-	if len(errs) > 0 {
-		return usageError{errors.Join(errs...)}
-	}
-	return nil
+	return errs
 }
-
-func (c *config) tls() bool { return c.TLSCert != "" || c.ACMEDomain != "" }
 
 func (c *config) botIDs() []string {
 	var ids []string
@@ -186,12 +216,16 @@ func (c *config) botIDs() []string {
 
 // print writes the configuration as VAR=value lines with secrets redacted.
 func (c *config) print(w io.Writer) {
-	for _, o := range options {
-		v := *o.field(c)
-		switch {
-		case o.env == "HEYDOCTOR_DB":
+	for _, o := range storeOptions {
+		v := *o.field(&c.storeConfig)
+		if o.env == "HEYDOCTOR_DB" {
 			v = sqlstore.RedactDSN(v)
-		case o.secret && v != "":
+		}
+		fmt.Fprintf(w, "%s=%s\n", o.env, v)
+	}
+	for _, o := range serveOptions {
+		v := *o.field(c)
+		if o.secret && v != "" {
 			v = "<redacted>"
 		}
 		fmt.Fprintf(w, "%s=%s\n", o.env, v)

@@ -29,7 +29,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		"imported together in one transaction, or not at all. An OPERATION\n"+
 		"("+joinOps()+") downloads from data.go.kr with --service-key.\n"+
 		"Formats: "+strings.Join(publicdata.Formats(), ", "))
-	cfg, validate := bindConfig(fs, env.getenv)
+	cfg, validate := bindStore(fs, env.getenv)
 	format := fs.String("format", "", "input format (default: detect)")
 	full := fs.Bool("full-refresh", false, "the input is a complete snapshot: mark institutions of its scope that it lacks as closed")
 	key := fs.String("service-key", env.getenv("HEYDOCTOR_SERVICE_KEY"), "data.go.kr service key (decoding key) for OPERATION inputs (HEYDOCTOR_SERVICE_KEY)")

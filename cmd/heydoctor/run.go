@@ -114,7 +114,7 @@ func exitCode(err error, stderr io.Writer) int {
 	return 1
 }
 
-func newLogger(cfg *config, w io.Writer) *slog.Logger {
+func newLogger(cfg *storeConfig, w io.Writer) *slog.Logger {
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}

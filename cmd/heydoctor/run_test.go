@@ -249,7 +249,7 @@ func TestSecretFromFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(path, []byte("from-file\n"), 0o600)
 	fs := newFlagSet(&environment{stderr: io.Discard}, "x", "x")
-	cfg, validate := bindConfig(fs, env(map[string]string{"HEYDOCTOR_KAKAO_SECRET_FILE": path}))
+	cfg, validate := bindServe(fs, env(map[string]string{"HEYDOCTOR_KAKAO_SECRET_FILE": path}))
 	if err := validate(); err != nil || cfg.KakaoSecret != "from-file" {
 		t.Errorf("secret from file = %q, %v", cfg.KakaoSecret, err)
 	}
@@ -458,5 +458,61 @@ func TestServeTLS(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "https://127.0.0.1/hospitals?x=1" {
 		t.Errorf("redirect = %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// Each command lists and reads only its own flags: the server's TLS, ACME and Kakao
+// options belong to serve, and a stray server variable never stops an import.
+func TestEachCommandOwnsItsFlags(t *testing.T) {
+	serverOnly := []string{"-acme-domain", "-tls-cert", "-kakao-secret", "-addr", "-seed", "-base-url", "-trusted-proxies"}
+	for _, sub := range [][]string{{"import"}, {"migrate"}, {"backup"}, {"staff", "add"}, {"staff", "list"}} {
+		err, _, stderr := runCmd(t, nil, append(sub, "--help")...)
+		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "-db") || !strings.Contains(stderr, "-log-level") {
+			t.Errorf("%v --help: %v, want the database and log flags:\n%s", sub, err, stderr)
+		}
+		for _, f := range serverOnly {
+			if strings.Contains(stderr, f+" ") {
+				t.Errorf("%v --help lists the server flag %s", sub, f)
+			}
+		}
+	}
+	err, _, stderr := runCmd(t, nil, "serve", "--help")
+	for _, f := range append(serverOnly, "-db", "-log-level") {
+		if !strings.Contains(stderr, f+" ") {
+			t.Errorf("serve --help misses %s (%v)", f, err)
+		}
+	}
+
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "empty.csv")
+	os.WriteFile(csv, []byte("x\n"), 0o600)
+	err, _, _ = runCmd(t, map[string]string{"HEYDOCTOR_TLS_CERT": "/x", "HEYDOCTOR_SEED": "lots", "HEYDOCTOR_ADDR": "nope"},
+		"import", "--db", filepath.Join(dir, "h.db"), csv)
+	var msg bytes.Buffer
+	if code := exitCode(err, &msg); code == 2 || strings.Contains(msg.String(), "TLS") || strings.Contains(msg.String(), "SEED") {
+		t.Errorf("import with server variables set: exit %d %q; the server's settings are not import's", code, msg.String())
+	}
+
+	modes := map[string][]string{"http": {"-url", "-path", "-concurrency"}, "kakao": {"-url", "-kakao-secret", "-concurrency"},
+		"ceiling": {"-concurrency", "-requests"}, "directory": {"-n", "-db"}}
+	others := map[string][]string{"http": {"-kakao-secret", "-n "}, "kakao": {"-path", "-n "}, "ceiling": {"-url", "-path", "-db"}, "directory": {"-url", "-concurrency", "-path"}}
+	for mode, want := range modes {
+		err, _, stderr := runCmd(t, nil, "bench", mode, "--help")
+		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "Usage: heydoctor bench "+mode) {
+			t.Errorf("bench %s --help: %v %q", mode, err, stderr)
+		}
+		for _, f := range want {
+			if !strings.Contains(stderr, f) {
+				t.Errorf("bench %s --help misses %s", mode, f)
+			}
+		}
+		for _, f := range others[mode] {
+			if strings.Contains(stderr, f) {
+				t.Errorf("bench %s --help lists another mode's %s", mode, f)
+			}
+		}
+	}
+	if err, _, _ := runCmd(t, nil, "bench", "frob"); exitCode(err, io.Discard) != 2 {
+		t.Errorf("bench frob: %v, want a usage error", err)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // runServe is the composition root: config → logger → database → metrics → engines → server.
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "serve", "serve [flags]")
-	cfg, validate := bindConfig(fs, env.getenv)
+	cfg, validate := bindServe(fs, env.getenv)
 	printConfig := fs.Bool("print-config", false, "print the configuration with secrets redacted and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -31,9 +31,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		cfg.print(env.stdout)
 		return nil
 	}
-	log := newLogger(cfg, env.stderr)
+	log := newLogger(&cfg.storeConfig, env.stderr)
 
-	store, err := openStore(ctx, cfg, log)
+	store, err := openStore(ctx, &cfg.storeConfig, log)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 }
 
 // openStore connects and migrates, with messages a person starting the service can act on.
-func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*sqlstore.Store, error) {
+func openStore(ctx context.Context, cfg *storeConfig, log *slog.Logger) (*sqlstore.Store, error) {
 	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	store, err := sqlstore.Open(octx, cfg.DB, sqlstore.Options{})
@@ -96,7 +96,7 @@ func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*sqlstore.St
 
 func runMigrate(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "migrate", "migrate [flags]")
-	cfg, validate := bindConfig(fs, env.getenv)
+	cfg, validate := bindStore(fs, env.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runStaff(ctx context.Context, env *environment, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "staff "+sub, "staff "+sub+" [flags]\n\nadd reads the password from a prompt on a terminal, otherwise from the first line of standard input.")
-	cfg, validate := bindConfig(fs, env.getenv)
+	cfg, validate := bindStore(fs, env.getenv)
 	inst := fs.Int64("institution", 0, "institution id the account belongs to")
 	login := fs.String("login", "", "login name (3-64 letters, digits, . _ -)")
 	role := fs.String("role", string(heydoctor.RoleReception), "admin or reception")
