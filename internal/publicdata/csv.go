@@ -334,30 +334,16 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 		}
 		switch kind {
 		case "seoul:hospital", "seoul:pharmacy":
-			if id := f["hpid"]; id != "" {
-				pos += " (hpid " + id + ")"
-			}
-			in, err := nmcInstitution(f, kind == "seoul:pharmacy")
-			if err != nil {
-				b.reject(pos, "%v", err)
-				continue
-			}
-			in.Source = "seoul"
-			// Copies of these files circulate with 비고, 기관설명상세 and 간이약도 shifted
-			// between rows (a 종합병원 described as a dental clinic): their text is not
-			// trusted, and not carried.
-			in.Notes, in.Carries = "", in.Carries&^heydoctor.FieldNotes
-			b.add(pos, in)
+			pharmacy := kind == "seoul:pharmacy"
+			b.record(pos, f, "hpid", func(f fields) (heydoctor.Institution, error) { return nmcInstitution(f, pharmacy) }, func(in *heydoctor.Institution) {
+				in.Source = "seoul"
+				// Copies of these files circulate with 비고, 기관설명상세 and 간이약도 shifted
+				// between rows (a 종합병원 described as a dental clinic): their text is not
+				// trusted, and not carried.
+				in.Notes, in.Carries = "", in.Carries&^heydoctor.FieldNotes
+			})
 		case "hira:detail":
-			if id := f["ykiho"]; id != "" {
-				pos += " (ykiho " + shortID(id) + ")"
-			}
-			in, err := hiraDetail(f)
-			if err != nil {
-				b.reject(pos, "%v", err)
-				continue
-			}
-			b.add(pos, in)
+			b.record(pos, f, "ykiho", hiraDetail, nil)
 		case "hira:departments":
 			id := f["ykiho"]
 			if id == "" {
@@ -390,15 +376,7 @@ func (p parser) parseTable(header []string, src rowSource, padShort bool, res *R
 				in.Specialists[code] += n
 			}
 		default:
-			if id := f["ykiho"]; id != "" {
-				pos += " (ykiho " + shortID(id) + ")"
-			}
-			in, err := hiraInstitution(f)
-			if err != nil {
-				b.reject(pos, "%v", err)
-				continue
-			}
-			b.add(pos, in)
+			b.record(pos, f, "ykiho", hiraInstitution, nil)
 		}
 	}
 	return nil

@@ -378,25 +378,10 @@ func (p parser) parseEnvelope(data []byte, res *Result) error {
 		}
 		switch kind {
 		case FormatNMC, FormatNMCPharmacy:
-			if id := f["hpid"]; id != "" {
-				pos += " (hpid " + id + ")"
-			}
-			in, err := nmcInstitution(f, kind == FormatNMCPharmacy)
-			if err != nil {
-				b.reject(pos, "%v", err)
-				continue
-			}
-			b.add(pos, in)
+			pharmacy := kind == FormatNMCPharmacy
+			b.record(pos, f, "hpid", func(f fields) (heydoctor.Institution, error) { return nmcInstitution(f, pharmacy) }, nil)
 		case FormatHIRABasis:
-			if id := f["ykiho"]; id != "" {
-				pos += " (ykiho " + shortID(id) + ")"
-			}
-			in, err := hiraInstitution(f)
-			if err != nil {
-				b.reject(pos, "%v", err)
-				continue
-			}
-			b.add(pos, in)
+			b.record(pos, f, "ykiho", hiraInstitution, nil)
 		case FormatKASI:
 			hol.add(pos, f)
 		}

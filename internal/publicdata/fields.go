@@ -49,6 +49,24 @@ func (b *builder) reject(pos, format string, args ...any) {
 	b.res.Rejected = append(b.res.Rejected, Rejection{Position: pos, Reason: fmt.Sprintf(format, args...)})
 }
 
+// record converts one row with conv and adds the institution, or rejects the row. The
+// position names the row and, when the row has one, its id (idKey: hpid, ykiho). edit,
+// when not nil, adjusts the institution before it is added.
+func (b *builder) record(pos string, f fields, idKey string, conv func(fields) (heydoctor.Institution, error), edit func(*heydoctor.Institution)) {
+	if id := f[idKey]; id != "" {
+		pos += " (" + idKey + " " + shortID(id) + ")"
+	}
+	in, err := conv(f)
+	if err != nil {
+		b.reject(pos, "%v", err)
+		return
+	}
+	if edit != nil {
+		edit(&in)
+	}
+	b.add(pos, in)
+}
+
 // add appends in unless its identity was seen earlier in the same input.
 func (b *builder) add(pos string, in heydoctor.Institution) {
 	key := identity(in)
