@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/app"
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
@@ -338,7 +339,7 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 			return err
 		}
 		fmt.Fprintf(env.stdout, "staff edit of one institution's hours, written and picked up by another replica: %.1fms (the replica polls every %s)\n",
-			float64(time.Since(start).Microseconds())/1000, directoryPoll)
+			float64(time.Since(start).Microseconds())/1000, app.DirectoryPoll)
 	}
 
 	// The same question as a SQL scan: every institution with the department, distance

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"heydoctor"
+	"heydoctor/internal/app"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/web"
 )
@@ -53,11 +54,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	buildInfo.WithLabelValues(heydoctor.Version).Set(1)
 	reg.MustRegister(buildInfo)
 
-	app, err := buildApp(ctx, cfg, store, log, reg)
+	engines, err := app.New(ctx, appConfig(cfg, log, reg), store)
 	if err != nil {
 		return err
 	}
-	defer app.close()
+	defer engines.Close()
 	// Once started, what stays is the directory and the triage model (about 70 MB of heap
 	// for the whole country): collect before the heap doubles that, rather than let a
 	// replica's memory drift up to twice its need. GOMEMLIMIT, when set, wins.
@@ -65,7 +66,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
 	}
 
-	srv, err := web.NewServer(app.webConfig(cfg, log, reg, store))
+	srv, err := web.NewServer(webConfig(cfg, engines, log, reg))
 	if err != nil {
 		return err
 	}
