@@ -155,3 +155,59 @@ type Reservation struct {
 	Doctor      *Doctor
 	Institution *Institution
 }
+
+// ReservationFilter selects reservations. Zero fields do not filter.
+type ReservationFilter struct {
+	InstitutionID int64
+	DoctorID      int64
+	From, To      time.Time // start within [From, To)
+	Statuses      []ReservationStatus
+	// Owner: reservations made by this owner key or linked to it with proof.
+	Owner string
+	Phone string
+	Limit int
+}
+
+// ReservationEvent is a reservation change to announce to the institution's webhooks.
+type ReservationEvent struct {
+	Name string // e.g. reservation.created, reservation.confirmed
+	Body func(r *Reservation) []byte
+}
+
+// ReservationQuota bounds the active upcoming reservations a new booking joins. Zero
+// fields do not limit. Staff bookings are never counted.
+type ReservationQuota struct {
+	// Phone: reservations for the patient's phone with the same owner key as the new one.
+	// Anyone can type a phone number, so the share of an owner (a KakaoTalk user) is kept
+	// apart from the anonymous share of the website and the API: strangers who fill the
+	// anonymous share never lock the owner out.
+	Phone int
+	// PhoneInstitution: the same at the new reservation's institution.
+	PhoneInstitution int
+	// Owner: reservations made by the new reservation's owner (when it has one).
+	Owner int
+}
+
+// ReservationChange is one modification of a reservation, applied atomically by the
+// store's UpdateReservation.
+type ReservationChange struct {
+	// Apply checks the lifecycle rules against the current row and mutates it (status,
+	// reason, start and end for a reschedule).
+	Apply func(r *Reservation) error
+	// Capacity of the new slot when Apply moves the reservation.
+	Capacity int
+	// Audit, when set, is written in the same transaction with Before and After filled in.
+	Audit *AuditEntry
+	// Event, when set, is queued for the institution's webhooks in the same transaction.
+	Event *ReservationEvent
+	// Snapshot renders a reservation for the audit log.
+	Snapshot func(r *Reservation) string
+}
+
+// PhoneCount is how many active upcoming reservations one phone holds at an institution.
+type PhoneCount struct {
+	Phone       string
+	Names       int // different names booked with it
+	Count       int
+	First, Last time.Time // earliest and latest booking time (created)
+}

@@ -131,3 +131,50 @@ func MaskName(name string) string {
 	}
 	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
 }
+
+// TicketFilter selects tickets. Zero fields do not filter.
+type TicketFilter struct {
+	InstitutionID int64
+	Day           Date
+	Statuses      []TicketStatus
+	KakaoKey      string
+	Phone         string
+	Limit         int
+}
+
+// QueueEvent names a ticket change to announce to the clinic's webhooks; Body renders it.
+type QueueEvent struct {
+	Name string
+	Body func(t *Ticket, ahead int) []byte
+}
+
+// TicketCreate says how the store's CreateTicket checks and records a new ticket.
+type TicketCreate struct {
+	// Cap, when positive, is the day's ticket limit, checked against the counter inside
+	// the transaction: the ticket past it is refused with a Conflict and takes no number.
+	Cap int
+	// Audit, when set, is written in the same transaction.
+	Audit *AuditEntry
+	// Event is queued for the ticket itself; Soon for any ticket that reaches
+	// SoonAhead or fewer people ahead.
+	Event, Soon *QueueEvent
+	SoonAhead   int
+	Snapshot    func(t *Ticket) string
+}
+
+// TicketChange is one modification of a ticket, applied atomically by the store's UpdateTicket.
+type TicketChange struct {
+	// Apply checks the rules against the current ticket and the day's other waiting
+	// tickets in queue order, and mutates the ticket. It returns the index in waiting
+	// the ticket moves to (0 is the front), or -1 to keep its rank.
+	Apply func(t *Ticket, waiting []*Ticket) (moveTo int, err error)
+	// AllWaiting gives Apply every waiting ticket (to move one); otherwise it sees the
+	// first few, enough to tell who is next.
+	AllWaiting bool
+	// Audit, when set, is written in the same transaction with Before and After filled in by Snapshot.
+	Audit    *AuditEntry
+	Snapshot func(t *Ticket) string
+	// Event is queued for the ticket; Soon for tickets reaching SoonAhead or fewer ahead.
+	Event, Soon *QueueEvent
+	SoonAhead   int
+}

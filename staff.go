@@ -43,3 +43,12 @@ type Conversation struct {
 	UpdatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// Session is a logged-in console session. The token itself is never stored, only its hash.
+type Session struct {
+	TokenHash string
+	StaffID   int64
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}

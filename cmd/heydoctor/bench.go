@@ -282,7 +282,7 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 			return err
 		}
 		parsed := time.Since(start)
-		st, err := store.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: "synth", Institutions: res.Institutions, Read: res.Read, Rejected: len(res.Rejected)})
+		st, err := store.ApplyImport(ctx, heydoctor.ImportBatch{Format: res.Format, Scope: "synth", Institutions: res.Institutions, Read: res.Read, Rejected: len(res.Rejected)})
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"heydoctor"
 	"heydoctor/internal/publicdata"
 	"heydoctor/internal/sqlstore"
 )
@@ -70,7 +71,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			failed = append(failed, src)
 			continue
 		}
-		st, err := store.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: res.Scope, FullRefresh: res.FullRefresh || *full,
+		st, err := store.ApplyImport(ctx, heydoctor.ImportBatch{Format: res.Format, Scope: res.Scope, FullRefresh: res.FullRefresh || *full,
 			Institutions: res.Institutions, Holidays: res.Holidays, Read: res.Read, Rejected: len(res.Rejected)})
 		if err != nil {
 			fmt.Fprintf(env.stderr, "%s: import failed, nothing changed: %v\n", src, err)
@@ -129,9 +130,9 @@ func importRelease(ctx context.Context, env *environment, store *sqlstore.Store,
 	if err != nil {
 		return fmt.Errorf("nothing imported: %w", err)
 	}
-	var batches []sqlstore.ImportBatch
+	var batches []heydoctor.ImportBatch
 	for _, m := range rel.Members {
-		batches = append(batches, sqlstore.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
+		batches = append(batches, heydoctor.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
 			Institutions: m.Institutions, Read: m.Read, Rejected: len(m.Rejected)})
 	}
 	if tty != nil {
@@ -154,7 +155,7 @@ func importRelease(ctx context.Context, env *environment, store *sqlstore.Store,
 	return nil
 }
 
-func countRecords(batches []sqlstore.ImportBatch) int {
+func countRecords(batches []heydoctor.ImportBatch) int {
 	n := 0
 	for _, b := range batches {
 		n += len(b.Institutions)
@@ -238,7 +239,7 @@ func progressBar(env *environment, label string) func(done, total int) {
 	}
 }
 
-func printSummary(w io.Writer, src string, res *publicdata.Result, st sqlstore.ImportStats) {
+func printSummary(w io.Writer, src string, res *publicdata.Result, st heydoctor.ImportStats) {
 	fmt.Fprintf(w, "%s (%s): read %d, inserted %d, updated %d, unchanged %d, rejected %d", src, res.Format, res.Read,
 		st.Inserted, st.Updated, st.Unchanged, len(res.Rejected))
 	if st.Closed > 0 {

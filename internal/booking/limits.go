@@ -5,7 +5,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/limit"
-	"heydoctor/internal/sqlstore"
 )
 
 // Limits bound what one client may book and look up. Counts of active bookings are
@@ -77,8 +76,8 @@ func (s *Service) SetLimits(l Limits) {
 // Limits returns the limits in force.
 func (s *Service) Limits() Limits { return s.limits }
 
-func (s *Service) quota() sqlstore.Quota {
-	return sqlstore.Quota{Phone: s.limits.PhoneActive, PhoneInstitution: s.limits.PhoneActiveInstitution, Owner: s.limits.KakaoActive}
+func (s *Service) quota() heydoctor.ReservationQuota {
+	return heydoctor.ReservationQuota{Phone: s.limits.PhoneActive, PhoneInstitution: s.limits.PhoneActiveInstitution, Owner: s.limits.KakaoActive}
 }
 
 func tooMany(what string, retry time.Duration) error {

@@ -512,7 +512,7 @@ func (s *Service) cancelByPatient(ctx context.Context, cur *heydoctor.Reservatio
 	if err := s.patientDeadline(cur, inst, "취소할"); err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateReservation(ctx, cur.ID, sqlstore.Change{
+	out, err := s.store.UpdateReservation(ctx, cur.ID, heydoctor.ReservationChange{
 		Apply: func(r *heydoctor.Reservation) error {
 			if err := s.patientDeadline(r, inst, "취소할"); err != nil {
 				return err
@@ -559,7 +559,7 @@ func (s *Service) reschedule(ctx context.Context, cur *heydoctor.Reservation, in
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateReservation(ctx, cur.ID, sqlstore.Change{
+	out, err := s.store.UpdateReservation(ctx, cur.ID, heydoctor.ReservationChange{
 		Apply: func(r *heydoctor.Reservation) error {
 			if r.InstitutionID != inst.ID {
 				return reservationNotFound()
@@ -604,7 +604,7 @@ func (s *Service) ListForKakao(ctx context.Context, kakaoKey string) ([]*heydoct
 	if err := checkKakaoKey(kakaoKey); err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{Owner: ownerKey(kakaoKey), From: s.now(),
+	list, err := s.store.ListReservations(ctx, heydoctor.ReservationFilter{Owner: ownerKey(kakaoKey), From: s.now(),
 		Statuses: []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed}, Limit: 20})
 	if err != nil {
 		return nil, fmt.Errorf("list reservations for kakao: %w", err)

@@ -39,7 +39,7 @@ func newFixture(t testing.TB, s *sqlstore.Store, clock *storetest.Clock, policy 
 		in.Hours.Day[0] = heydoctor.Span{Open: "0900", Close: "1800"}
 		return in
 	}
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{mk("B1", "하나내과의원"), mk("B2", "둘내과의원")}}); err != nil {
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{mk("B1", "하나내과의원"), mk("B2", "둘내과의원")}}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{})
@@ -342,7 +342,7 @@ func TestBookRejectsBadInput(t *testing.T) {
 				wantKind(t, tt.name, err, tt.kind, tt.field)
 			})
 		}
-		list, err := s.ListReservations(ctx, sqlstore.ReservationFilter{InstitutionID: f.instID})
+		list, err := s.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: f.instID})
 		if err != nil || len(list) != 0 {
 			t.Errorf("refused bookings left %d reservations (%v)", len(list), err)
 		}

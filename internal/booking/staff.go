@@ -11,7 +11,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/hours"
-	"heydoctor/internal/sqlstore"
 )
 
 // Action is what staff do to a reservation.
@@ -134,7 +133,7 @@ func (s *Service) Transition(ctx context.Context, st *heydoctor.Staff, reservati
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateReservation(ctx, cur.ID, sqlstore.Change{
+	out, err := s.store.UpdateReservation(ctx, cur.ID, heydoctor.ReservationChange{
 		Apply: func(r *heydoctor.Reservation) error {
 			if r.InstitutionID != st.InstitutionID {
 				return reservationNotFound()
@@ -189,7 +188,7 @@ func (s *Service) DayList(ctx context.Context, st *heydoctor.Staff, day heydocto
 			return nil, heydoctor.FieldError("status", "알 수 없는 예약 상태예요: %q", clip(string(x)))
 		}
 	}
-	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{InstitutionID: st.InstitutionID, From: day.Time(), To: day.AddDays(1).Time(),
+	list, err := s.store.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: st.InstitutionID, From: day.Time(), To: day.AddDays(1).Time(),
 		Statuses: statuses, Limit: 2000})
 	if err != nil {
 		return nil, fmt.Errorf("day list %s: %w", day, err)
@@ -404,7 +403,7 @@ const FloodMinimum = 3
 
 // Floods returns the phones holding many active upcoming bookings at the staff member's
 // institution, most first, so that reception can see a flood and cancel it at once.
-func (s *Service) Floods(ctx context.Context, st *heydoctor.Staff) ([]sqlstore.PhoneCount, error) {
+func (s *Service) Floods(ctx context.Context, st *heydoctor.Staff) ([]heydoctor.PhoneCount, error) {
 	if err := Authorize(st, PermReservations); err != nil {
 		return nil, err
 	}
@@ -429,7 +428,7 @@ func (s *Service) CancelPhone(ctx context.Context, st *heydoctor.Staff, phone, r
 	if reason, err = checkReason(reason, true); err != nil {
 		return 0, err
 	}
-	list, err := s.store.ListReservations(ctx, sqlstore.ReservationFilter{InstitutionID: st.InstitutionID, Phone: digits, From: s.now(),
+	list, err := s.store.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: st.InstitutionID, Phone: digits, From: s.now(),
 		Statuses: []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed}, Limit: 2000})
 	if err != nil {
 		return 0, fmt.Errorf("list bookings of a phone: %w", err)

@@ -54,8 +54,8 @@ type eventBody struct {
 // EventFor returns the webhook event for a reservation change. The body carries the
 // minimum a receiver needs to look the reservation up (no patient name, phone or note),
 // so a leaked delivery log reveals no health detail.
-func EventFor(name string, d *heydoctor.Doctor) *sqlstore.Event {
-	return &sqlstore.Event{Name: name, Body: func(r *heydoctor.Reservation) []byte {
+func EventFor(name string, d *heydoctor.Doctor) *heydoctor.ReservationEvent {
+	return &heydoctor.ReservationEvent{Name: name, Body: func(r *heydoctor.Reservation) []byte {
 		er := eventReservation{Code: r.Code, Status: string(r.Status), Start: r.Start.In(heydoctor.KST).Format(time.RFC3339),
 			End: r.End.In(heydoctor.KST).Format(time.RFC3339), DoctorID: r.DoctorID, InstitutionID: r.InstitutionID, Sequence: r.Sequence}
 		if d != nil && d.ID == r.DoctorID {
@@ -192,7 +192,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (d *Dispatcher) deliver(ctx context.Context, dl *sqlstore.Delivery) error {
+func (d *Dispatcher) deliver(ctx context.Context, dl *heydoctor.Delivery) error {
 	status, sendErr := d.send(ctx, dl)
 	attempt := dl.Attempts + 1
 	result := "delivered"
@@ -217,7 +217,7 @@ func (d *Dispatcher) deliver(ctx context.Context, dl *sqlstore.Delivery) error {
 	return nil
 }
 
-func (d *Dispatcher) send(ctx context.Context, dl *sqlstore.Delivery) (int, error) {
+func (d *Dispatcher) send(ctx context.Context, dl *heydoctor.Delivery) (int, error) {
 	body := []byte(dl.Body)
 	ts := d.now().Unix()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, dl.URL, bytes.NewReader(body))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"heydoctor"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
 )
@@ -51,7 +52,7 @@ func TestWebhookDelivery(t *testing.T) {
 		rc := &receiver{status: http.StatusNoContent}
 		srv := httptest.NewServer(rc.handler("s3cret", clock.Now))
 		defer srv.Close()
-		hook := &sqlstore.Webhook{InstitutionID: f.instID, URL: srv.URL, Secret: "s3cret", Active: true}
+		hook := &heydoctor.Webhook{InstitutionID: f.instID, URL: srv.URL, Secret: "s3cret", Active: true}
 		if err := s.CreateWebhook(ctx, hook); err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,6 @@ import (
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/queue"
-	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
 	"heydoctor/internal/triage"
 )
@@ -36,7 +35,7 @@ func newEngineWithBase(tb testing.TB, base string, extra ...heydoctor.Institutio
 		tb.Fatal(err)
 	}
 	if len(extra) > 0 {
-		if _, err := store.ApplyImport(context.Background(), sqlstore.ImportBatch{Scope: "test", Institutions: extra}); err != nil {
+		if _, err := store.ApplyImport(context.Background(), heydoctor.ImportBatch{Scope: "test", Institutions: extra}); err != nil {
 			tb.Fatal(err)
 		}
 	}

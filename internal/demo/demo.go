@@ -115,9 +115,9 @@ func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) erro
 	}
 	// One transaction: the NMC sample joins the HIRA records of the same hospitals.
 	stats, err := s.ApplyImports(ctx,
-		sqlstore.ImportBatch{Format: "hira-release", Scope: "hira:hospital", Institutions: clinics, Read: len(clinics)},
-		sqlstore.ImportBatch{Format: "hira-release", Scope: "hira:pharmacy", Institutions: pharmacies, Read: len(pharmacies)},
-		sqlstore.ImportBatch{Format: gangnam.Format, Scope: files[1].scope, Institutions: gangnam.Institutions, Holidays: gangnam.Holidays, Read: gangnam.Read})
+		heydoctor.ImportBatch{Format: "hira-release", Scope: "hira:hospital", Institutions: clinics, Read: len(clinics)},
+		heydoctor.ImportBatch{Format: "hira-release", Scope: "hira:pharmacy", Institutions: pharmacies, Read: len(pharmacies)},
+		heydoctor.ImportBatch{Format: gangnam.Format, Scope: files[1].scope, Institutions: gangnam.Institutions, Holidays: gangnam.Holidays, Read: gangnam.Read})
 	if err != nil {
 		return fmt.Errorf("national seed: %w", err)
 	}
@@ -145,7 +145,7 @@ func Load(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		st, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Format: res.Format, Scope: f.scope, Institutions: res.Institutions,
+		st, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Format: res.Format, Scope: f.scope, Institutions: res.Institutions,
 			Holidays: res.Holidays, Read: res.Read, Rejected: len(res.Rejected)})
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", f.name, err)

@@ -29,7 +29,7 @@ func clinic(hpid, name string, lat, lng float64, open, close string) heydoctor.I
 func TestDirectory(t *testing.T) {
 	storetest.Each(t, time.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
-		_, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
+		_, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
 			clinic("A1", "낮내과의원", 37.3400, 126.7335, "0900", "1800"),
 			clinic("A2", "밤내과의원", 37.3410, 126.7335, "1800", "2500"),
 			{Kind: heydoctor.KindClinic, Name: "시간모름의원", Address: "경기도 시흥시 정왕동 2", Lat: 37.3405, Lng: 126.7335, Departments: []string{"D001"}, HPID: "A3"},
@@ -108,7 +108,7 @@ func (c *countingStore) ScanDirectory(ctx context.Context, fn func(*heydoctor.In
 func TestStaffEditsUpdateOneInstitution(t *testing.T) {
 	storetest.Each(t, time.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
-		if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
+		if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
 			clinic("A1", "낮내과의원", 37.3400, 126.7335, "0900", "1800"),
 			clinic("A2", "늦은내과의원", 37.3410, 126.7335, "1300", "2100"),
 		}}); err != nil {
@@ -180,7 +180,7 @@ func TestStaffEditsUpdateOneInstitution(t *testing.T) {
 			t.Errorf("staff edits reloaded the whole directory %d times", cs.scans)
 		}
 		// An import is not logged per institution: everything is read again.
-		if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
+		if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
 			clinic("A3", "새내과의원", 37.3420, 126.7335, "0900", "1800"),
 		}}); err != nil {
 			t.Fatal(err)
@@ -202,7 +202,7 @@ func TestSearchRanking(t *testing.T) {
 			in.TypeName, in.Kind, in.ER = typeName, kind, er
 			return in
 		}
-		if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
+		if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
 			mk("R1", "가까운요양병원", "요양병원", heydoctor.KindHospital, 0.0001, false),
 			mk("R2", "가까운정신병원", "정신병원", heydoctor.KindHospital, 0.0002, false),
 			mk("C1", "내과의원", "의원", heydoctor.KindClinic, 0.003, true),
@@ -250,7 +250,7 @@ func TestSpecialistsRankFirst(t *testing.T) {
 		in.Departments, in.Specialists, in.YKIHO, in.HPID = []string{"D001", "D022"}, specialists, id, ""
 		return in
 	}
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "hira:hospital", Institutions: []heydoctor.Institution{
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "hira:hospital", Institutions: []heydoctor.Institution{
 		mk("S1", "가정의학과만의원", 100, map[string]int{"D022": 1}),
 		mk("S2", "모르는의원", 300, nil),
 		mk("S3", "내과전문의원", 500, map[string]int{"D001": 2}),
@@ -281,7 +281,7 @@ func TestWiden(t *testing.T) {
 	ctx := context.Background()
 	er := clinic("W1", "먼응급병원", 37.3400+25_000.0/111_000, 126.7335, "0000", "2400")
 	er.Kind, er.TypeName, er.ER = heydoctor.KindHospital, "종합병원", true
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{er}}); err != nil {
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{er}}); err != nil {
 		t.Fatal(err)
 	}
 	d := directory.New(s, hours.NewCalendar(), slog.New(slog.DiscardHandler), time.Now)
@@ -306,7 +306,7 @@ func TestPlaces(t *testing.T) {
 		in.Address = addr
 		return in
 	}
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{
 		at("P1", "정왕내과의원", "경기도 시흥시 정왕동 1", 37.34, 126.73),
 		at("P2", "배곧소아과의원", "경기도 시흥시 서울대학로 59 (배곧동)", 37.37, 126.73),
 		at("P3", "고잔의원", "경기도 안산시 단원구 고잔로 1, 2층 (고잔동)", 37.31, 126.83),
@@ -381,7 +381,7 @@ func FuzzPlaces(f *testing.F) {
 		in.Address = addr
 		list = append(list, in)
 	}
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: list}); err != nil {
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: list}); err != nil {
 		f.Fatal(err)
 	}
 	d := directory.New(s, hours.NewCalendar(), slog.New(slog.DiscardHandler), time.Now)

@@ -440,7 +440,7 @@ func (s *Service) CheckIn(ctx context.Context, req CheckInRequest) (*View, error
 }
 
 func (s *Service) create(ctx context.Context, t *heydoctor.Ticket, qs heydoctor.QueueSettings, limit int, audit *heydoctor.AuditEntry) error {
-	err := s.store.CreateTicket(ctx, t, sqlstore.TicketCreate{Cap: limit, Audit: audit, Snapshot: snapshot,
+	err := s.store.CreateTicket(ctx, t, heydoctor.TicketCreate{Cap: limit, Audit: audit, Snapshot: snapshot,
 		Event: eventFor("queue.checked_in"), Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead})
 	if err != nil {
 		return fmt.Errorf("check in at %d: %w", t.InstitutionID, err)
@@ -569,7 +569,7 @@ func (s *Service) ListForKakao(ctx context.Context, kakaoKey string) ([]*View, e
 	if kakaoKey == "" || len(kakaoKey) > maxKakaoKey {
 		return nil, heydoctor.FieldError("kakao_key", "카카오 사용자 키가 올바르지 않아요")
 	}
-	list, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{KakaoKey: kakaoKey, Day: heydoctor.DateOf(s.now()),
+	list, err := s.store.ListTickets(ctx, heydoctor.TicketFilter{KakaoKey: kakaoKey, Day: heydoctor.DateOf(s.now()),
 		Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting, heydoctor.TicketCalled, heydoctor.TicketInProgress}, Limit: 10})
 	if err != nil {
 		return nil, fmt.Errorf("tickets for kakao: %w", err)
@@ -597,7 +597,7 @@ func (s *Service) change(ctx context.Context, t *heydoctor.Ticket, qs *heydoctor
 		}
 		qs = &found
 	}
-	c := sqlstore.TicketChange{Apply: apply, AllWaiting: allWaiting, Snapshot: snapshot, Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead,
+	c := heydoctor.TicketChange{Apply: apply, AllWaiting: allWaiting, Snapshot: snapshot, Soon: eventFor("queue.soon"), SoonAhead: qs.SoonAhead,
 		Audit: &heydoctor.AuditEntry{InstitutionID: t.InstitutionID, StaffID: staffID, Action: action, Entity: "ticket"}}
 	if event != "" {
 		c.Event = eventFor(event)
@@ -635,8 +635,8 @@ type eventTicket struct {
 // eventFor returns a webhook event for a ticket. Like the reservation events it carries
 // no name, phone or reason, only what a receiver needs to look the ticket up; queue.soon
 // is the seam for 알림톡/SMS notifications.
-func eventFor(name string) *sqlstore.QueueEvent {
-	return &sqlstore.QueueEvent{Name: name, Body: func(t *heydoctor.Ticket, ahead int) []byte {
+func eventFor(name string) *heydoctor.QueueEvent {
+	return &heydoctor.QueueEvent{Name: name, Body: func(t *heydoctor.Ticket, ahead int) []byte {
 		b, _ := json.Marshal(struct {
 			Event  string      `json:"event"`
 			Ticket eventTicket `json:"ticket"`

@@ -60,7 +60,7 @@ func newFixtureAt(t testing.TB, clock *storetest.Clock, now func() time.Time) *f
 		in.Hours.Day[2] = heydoctor.Span{Open: "0900", Close: "1800"}
 		return in
 	}
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{mk("Q1", "하나소아청소년과의원"), mk("Q2", "둘소아청소년과의원")}}); err != nil {
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{mk("Q1", "하나소아청소년과의원"), mk("Q2", "둘소아청소년과의원")}}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{})

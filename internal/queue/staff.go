@@ -10,7 +10,6 @@ import (
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/hours"
-	"heydoctor/internal/sqlstore"
 )
 
 // Action is what reception does with a ticket.
@@ -111,7 +110,7 @@ func (s *Service) Board(ctx context.Context, st *heydoctor.Staff) (*Board, error
 		return nil, err
 	}
 	b.Settings = b.Availability.Settings
-	list, err := s.store.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: in.ID, Day: b.Day})
+	list, err := s.store.ListTickets(ctx, heydoctor.TicketFilter{InstitutionID: in.ID, Day: b.Day})
 	if err != nil {
 		return nil, fmt.Errorf("tickets of %d: %w", in.ID, err)
 	}
@@ -182,7 +181,7 @@ func (s *Service) CallNext(ctx context.Context, st *heydoctor.Staff) (*heydoctor
 		return nil, fmt.Errorf("queue settings of %d: %w", st.InstitutionID, err)
 	}
 	now := time.Unix(s.now().Unix(), 0).UTC()
-	out, err := s.store.UpdateFirstWaiting(ctx, st.InstitutionID, heydoctor.DateOf(now), sqlstore.TicketChange{
+	out, err := s.store.UpdateFirstWaiting(ctx, st.InstitutionID, heydoctor.DateOf(now), heydoctor.TicketChange{
 		Apply: func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
 			t.Status, t.CalledAt = heydoctor.TicketCalled, now
 			return -1, nil

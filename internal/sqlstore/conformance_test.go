@@ -63,7 +63,7 @@ func TestStaffAndSessions(t *testing.T) {
 		if list, err := s.ListStaff(ctx, instID); err != nil || len(list) != 1 {
 			t.Errorf("list staff = %v, %v", list, err)
 		}
-		se := &sqlstore.Session{TokenHash: "abc", StaffID: st.ID, CSRF: "csrf", CreatedAt: clock.T, ExpiresAt: clock.T.Add(time.Hour)}
+		se := &heydoctor.Session{TokenHash: "abc", StaffID: st.ID, CSRF: "csrf", CreatedAt: clock.T, ExpiresAt: clock.T.Add(time.Hour)}
 		if err := s.CreateSession(ctx, se); err != nil {
 			t.Fatal(err)
 		}
@@ -160,14 +160,14 @@ func TestWebhookOutbox(t *testing.T) {
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)
-		w := &sqlstore.Webhook{InstitutionID: instID, URL: "https://hospital.example/hook", Secret: "k", Active: true}
+		w := &heydoctor.Webhook{InstitutionID: instID, URL: "https://hospital.example/hook", Secret: "k", Active: true}
 		if err := s.CreateWebhook(ctx, w); err != nil {
 			t.Fatal(err)
 		}
 		start := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
 		r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute), Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelWeb}
-		ev := &sqlstore.Event{Name: "reservation.created", Body: func(r *heydoctor.Reservation) []byte { return []byte(`{"code":"` + r.Code + `"}`) }}
-		if _, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: "가", Phone: "01011112222"}, 1, ev, sqlstore.Quota{}); err != nil {
+		ev := &heydoctor.ReservationEvent{Name: "reservation.created", Body: func(r *heydoctor.Reservation) []byte { return []byte(`{"code":"` + r.Code + `"}`) }}
+		if _, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: "가", Phone: "01011112222"}, 1, ev, heydoctor.ReservationQuota{}); err != nil {
 			t.Fatal(err)
 		}
 		due, err := s.DueDeliveries(ctx, 10)

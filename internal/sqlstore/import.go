@@ -16,33 +16,11 @@ import (
 	"heydoctor"
 )
 
-// ImportBatch is what an importer read from one public-data input.
-type ImportBatch struct {
-	Format       string
-	Scope        string // e.g. "hira:hospital", "nmc:pharmacy"; a full refresh covers exactly this scope
-	FullRefresh  bool
-	Institutions []heydoctor.Institution
-	Holidays     []heydoctor.PublicHoliday
-	Read         int
-	Rejected     int
-}
-
-// ImportStats says what an import changed.
-type ImportStats struct {
-	Inserted, Updated, Unchanged, Closed int
-	Holidays                             int
-	// Orphans are partial records (HIRA 세부정보 and 진료과목 rows) whose institution is unknown.
-	Orphans int
-	// Joined counts records of this source that became part of an institution another
-	// source had listed (same place by name and phone or address, within 50 m).
-	Joined int
-}
-
 // ApplyImport applies one batch; see ApplyImports.
-func (s *Store) ApplyImport(ctx context.Context, b ImportBatch) (ImportStats, error) {
+func (s *Store) ApplyImport(ctx context.Context, b heydoctor.ImportBatch) (heydoctor.ImportStats, error) {
 	st, err := s.ApplyImports(ctx, b)
 	if err != nil {
-		return ImportStats{}, err
+		return heydoctor.ImportStats{}, err
 	}
 	return st[0], nil
 }
@@ -62,8 +40,8 @@ func (s *Store) ApplyImport(ctx context.Context, b ImportBatch) (ImportStats, er
 // With FullRefresh, institutions the batch's scope listed before but no longer does are
 // marked closed, never deleted (reservations point at them), unless another source still
 // lists them.
-func (s *Store) ApplyImports(ctx context.Context, batches ...ImportBatch) ([]ImportStats, error) {
-	stats := make([]ImportStats, len(batches))
+func (s *Store) ApplyImports(ctx context.Context, batches ...heydoctor.ImportBatch) ([]heydoctor.ImportStats, error) {
+	stats := make([]heydoctor.ImportStats, len(batches))
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		st, err := loadImportState(ctx, tx)
 		if err != nil {
@@ -205,7 +183,7 @@ func (st *importState) lookup(in *heydoctor.Institution) *importRow {
 	return nil
 }
 
-func (st *importState) apply(b *ImportBatch, stats *ImportStats) error {
+func (st *importState) apply(b *heydoctor.ImportBatch, stats *heydoctor.ImportStats) error {
 	st.seq++
 	fam := family(b.Scope)
 	listedNow := make(map[*importRow]bool)

@@ -36,9 +36,9 @@ func TestImportRealRelease(t *testing.T) {
 	clock := &storetest.Clock{T: epoch}
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
-		var batches []sqlstore.ImportBatch
+		var batches []heydoctor.ImportBatch
 		for _, m := range rel.Members {
-			batches = append(batches, sqlstore.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
+			batches = append(batches, heydoctor.ImportBatch{Format: m.Format, Scope: m.Scope, FullRefresh: m.FullRefresh,
 				Institutions: append([]heydoctor.Institution(nil), m.Institutions...), Read: m.Read})
 		}
 		start := time.Now()

@@ -15,7 +15,7 @@ import (
 )
 
 // parsed reads a real sample of the publicdata package as a batch.
-func parsed(tb testing.TB, name string, full bool) sqlstore.ImportBatch {
+func parsed(tb testing.TB, name string, full bool) heydoctor.ImportBatch {
 	tb.Helper()
 	f, err := os.Open(filepath.Join("..", "publicdata", "testdata", name))
 	if err != nil {
@@ -26,10 +26,10 @@ func parsed(tb testing.TB, name string, full bool) sqlstore.ImportBatch {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sqlstore.ImportBatch{Format: res.Format, Scope: res.Scope, FullRefresh: full, Institutions: res.Institutions, Read: res.Read}
+	return heydoctor.ImportBatch{Format: res.Format, Scope: res.Scope, FullRefresh: full, Institutions: res.Institutions, Read: res.Read}
 }
 
-func apply(tb testing.TB, s *sqlstore.Store, b sqlstore.ImportBatch) sqlstore.ImportStats {
+func apply(tb testing.TB, s *sqlstore.Store, b heydoctor.ImportBatch) heydoctor.ImportStats {
 	tb.Helper()
 	// Each apply gets its own copy: ApplyImport may normalise records in place.
 	b.Institutions = append([]heydoctor.Institution(nil), b.Institutions...)
@@ -67,10 +67,10 @@ func TestImportPartialSourceKeepsHours(t *testing.T) {
 	weekly := heydoctor.Span{Open: "0900", Close: "1900"}
 	for _, tc := range []struct {
 		name  string
-		order []sqlstore.ImportBatch
+		order []heydoctor.ImportBatch
 	}{
-		{"basis then location", []sqlstore.ImportBatch{basis, location}},
-		{"location then basis", []sqlstore.ImportBatch{location, basis}},
+		{"basis then location", []heydoctor.ImportBatch{basis, location}},
+		{"location then basis", []heydoctor.ImportBatch{location, basis}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
@@ -138,8 +138,8 @@ func detail(ykiho string, open string, er bool) heydoctor.Institution {
 	return in
 }
 
-func batch(scope string, full bool, list ...heydoctor.Institution) sqlstore.ImportBatch {
-	return sqlstore.ImportBatch{Format: "test", Scope: scope, FullRefresh: full, Institutions: list}
+func batch(scope string, full bool, list ...heydoctor.Institution) heydoctor.ImportBatch {
+	return heydoctor.ImportBatch{Format: "test", Scope: scope, FullRefresh: full, Institutions: list}
 }
 
 // Pairs of sources describing one place: it becomes one institution with both ids, each
@@ -150,10 +150,10 @@ func TestImportSourcePairs(t *testing.T) {
 	nmcHours := heydoctor.Span{Open: "0900", Close: "1800"}
 	for _, tc := range []struct {
 		name    string
-		batches []sqlstore.ImportBatch
+		batches []heydoctor.ImportBatch
 		check   func(t *testing.T, in *heydoctor.Institution)
 	}{
-		{"HIRA basis then NMC list", []sqlstore.ImportBatch{
+		{"HIRA basis then NMC list", []heydoctor.ImportBatch{
 			batch("hira:hospital", true, hira("Y1", "(의)정왕 내과의원", heydoctor.ClassClinic)),
 			batch("nmc:hospital", true, nmc("A1", "정왕내과의원")),
 		}, func(t *testing.T, in *heydoctor.Institution) {
@@ -167,7 +167,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("hours %+v, want NMC's", in.Hours.Day[0])
 			}
 		}},
-		{"NMC list then HIRA basis", []sqlstore.ImportBatch{
+		{"NMC list then HIRA basis", []heydoctor.ImportBatch{
 			batch("nmc:hospital", true, nmc("A1", "정왕내과의원")),
 			batch("hira:hospital", true, hira("Y1", "정왕내과의원", heydoctor.ClassClinic)),
 		}, func(t *testing.T, in *heydoctor.Institution) {
@@ -175,7 +175,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("got %+v", in)
 			}
 		}},
-		{"HIRA detail then NMC list", []sqlstore.ImportBatch{
+		{"HIRA detail then NMC list", []heydoctor.ImportBatch{
 			batch("hira:hospital", true, hira("Y1", "정왕내과의원", heydoctor.ClassClinic)),
 			batch("hira:detail", false, detail("Y1", "0830", false)),
 			batch("nmc:hospital", true, nmc("A1", "정왕내과의원")),
@@ -184,7 +184,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("hours %+v, want NMC's over HIRA's", in.Hours.Day[0])
 			}
 		}},
-		{"NMC list then HIRA detail", []sqlstore.ImportBatch{
+		{"NMC list then HIRA detail", []heydoctor.ImportBatch{
 			batch("nmc:hospital", true, nmc("A1", "정왕내과의원")),
 			batch("hira:hospital", true, hira("Y1", "정왕내과의원", heydoctor.ClassClinic)),
 			batch("hira:detail", false, detail("Y1", "0830", false)),
@@ -193,7 +193,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("hours %+v, want NMC's kept", in.Hours.Day[0])
 			}
 		}},
-		{"HIRA detail alone", []sqlstore.ImportBatch{
+		{"HIRA detail alone", []heydoctor.ImportBatch{
 			batch("hira:hospital", true, hira("Y1", "정왕내과의원", heydoctor.ClassClinic)),
 			batch("hira:detail", false, detail("Y1", "0830", true)),
 		}, func(t *testing.T, in *heydoctor.Institution) {
@@ -204,7 +204,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Error("a 의원 saying 응급실 운영 became an ER")
 			}
 		}},
-		{"HIRA detail then NMC emergency rooms", []sqlstore.ImportBatch{
+		{"HIRA detail then NMC emergency rooms", []heydoctor.ImportBatch{
 			batch("hira:hospital", true, hospital(hira("Y1", "정왕병원", heydoctor.ClassHospital))),
 			batch("hira:detail", false, detail("Y1", "0830", false)),
 			batch("seoul:hospital", false, emergency(nmc("A1", "정왕병원"))),
@@ -213,7 +213,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("ER %v %q, want NMC's designation over HIRA's N", in.ER, in.ERPhone)
 			}
 		}},
-		{"NMC emergency rooms then HIRA detail", []sqlstore.ImportBatch{
+		{"NMC emergency rooms then HIRA detail", []heydoctor.ImportBatch{
 			batch("seoul:hospital", false, emergency(nmc("A1", "정왕병원"))),
 			batch("hira:hospital", true, hospital(hira("Y1", "정왕병원", heydoctor.ClassHospital))),
 			batch("hira:detail", false, detail("Y1", "0830", false)),
@@ -222,7 +222,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Errorf("ER %v class %q hours %+v, want NMC's ER and hours, HIRA's class", in.ER, in.Class, in.Hours.Day[0])
 			}
 		}},
-		{"HIRA detail ER on a hospital", []sqlstore.ImportBatch{
+		{"HIRA detail ER on a hospital", []heydoctor.ImportBatch{
 			batch("hira:hospital", true, hospital(hira("Y1", "정왕병원", heydoctor.ClassHospital))),
 			batch("hira:detail", false, detail("Y1", "0830", true)),
 		}, func(t *testing.T, in *heydoctor.Institution) {
@@ -230,7 +230,7 @@ func TestImportSourcePairs(t *testing.T) {
 				t.Error("a 병원 saying 응급실 운영 is not an ER")
 			}
 		}},
-		{"Gyeonggi then HIRA basis", []sqlstore.ImportBatch{
+		{"Gyeonggi then HIRA basis", []heydoctor.ImportBatch{
 			batch("gyeonggi", true, heydoctor.Institution{Kind: heydoctor.KindClinic, Name: "정왕내과의원", TypeName: "의원",
 				Address: "경기도 시흥시 정왕대로 233", Phone: "031-499-0000", Lat: 37.3452, Lng: 126.7336, LocalKey: "gg:1",
 				Departments: []string{"D001", "D013"}, Carries: heydoctor.FieldBasis | heydoctor.FieldDepartments}),

@@ -171,26 +171,6 @@ func activePhone(t *heydoctor.Ticket) any {
 	return nullString(t.Phone)
 }
 
-// QueueEvent names a ticket change to announce to the clinic's webhooks; Body renders it.
-type QueueEvent struct {
-	Name string
-	Body func(t *heydoctor.Ticket, ahead int) []byte
-}
-
-// TicketCreate says how CreateTicket checks and records a new ticket.
-type TicketCreate struct {
-	// Cap, when positive, is the day's ticket limit, checked against the counter inside
-	// the transaction: the ticket past it is refused with a Conflict and takes no number.
-	Cap int
-	// Audit, when set, is written in the same transaction.
-	Audit *heydoctor.AuditEntry
-	// Event is queued for the ticket itself; Soon for any ticket that reaches
-	// SoonAhead or fewer people ahead.
-	Event, Soon *QueueEvent
-	SoonAhead   int
-	Snapshot    func(t *heydoctor.Ticket) string
-}
-
 // ensureQueueDay makes the clinic's counter row for a day, so that check-ins only ever
 // update it. Two servers creating it at once is harmless: one insert wins.
 func (s *Store) ensureQueueDay(ctx context.Context, institutionID int64, day heydoctor.Date) error {
@@ -210,7 +190,7 @@ func (s *Store) ensureQueueDay(ctx context.Context, institutionID int64, day hey
 // day's counter (a row lock on MySQL, the single writer on SQLite, so numbers are
 // consecutive across replicas), check the cap, insert the ticket (a second active
 // ticket for the same phone fails the unique index: a Conflict), audit, events.
-func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt TicketCreate) error {
+func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydoctor.TicketCreate) error {
 	if err := s.ensureQueueDay(ctx, t.InstitutionID, t.Day); err != nil {
 		return err
 	}
@@ -298,7 +278,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt Ticke
 	return translate(err)
 }
 
-func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket, ahead int, ev *QueueEvent) error {
+func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket, ahead int, ev *heydoctor.QueueEvent) error {
 	if ev == nil {
 		return nil
 	}
@@ -307,7 +287,7 @@ func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket,
 
 // markSoon flags the waiting tickets with soonAhead or fewer people ahead that were not
 // flagged yet, and queues the "곧 차례예요" event for each, in the caller's transaction.
-func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.Ticket, soonAhead int, ev *QueueEvent) error {
+func (s *Store) markSoon(ctx context.Context, tx *sql.Tx, waiting []*heydoctor.Ticket, soonAhead int, ev *heydoctor.QueueEvent) error {
 	if ev == nil {
 		return nil
 	}
@@ -405,18 +385,8 @@ func (s *Store) FindTicketByID(ctx context.Context, id int64) (*heydoctor.Ticket
 	return t, translate(err)
 }
 
-// TicketFilter selects tickets. Zero fields do not filter.
-type TicketFilter struct {
-	InstitutionID int64
-	Day           heydoctor.Date
-	Statuses      []heydoctor.TicketStatus
-	KakaoKey      string
-	Phone         string
-	Limit         int
-}
-
 // ListTickets returns tickets in queue order (rank, then number).
-func (s *Store) ListTickets(ctx context.Context, f TicketFilter) ([]*heydoctor.Ticket, error) {
+func (s *Store) ListTickets(ctx context.Context, f heydoctor.TicketFilter) ([]*heydoctor.Ticket, error) {
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
@@ -472,34 +442,17 @@ func (s *Store) ServiceTimes(ctx context.Context, institutionID int64, day heydo
 	return out, translate(rows.Err())
 }
 
-// TicketChange is one modification of a ticket, applied atomically by UpdateTicket.
-type TicketChange struct {
-	// Apply checks the rules against the current ticket and the day's other waiting
-	// tickets in queue order, and mutates the ticket. It returns the index in waiting
-	// the ticket moves to (0 is the front), or -1 to keep its rank.
-	Apply func(t *heydoctor.Ticket, waiting []*heydoctor.Ticket) (moveTo int, err error)
-	// AllWaiting gives Apply every waiting ticket (to move one); otherwise it sees the
-	// first few, enough to tell who is next.
-	AllWaiting bool
-	// Audit, when set, is written in the same transaction with Before and After filled in by Snapshot.
-	Audit    *heydoctor.AuditEntry
-	Snapshot func(t *heydoctor.Ticket) string
-	// Event is queued for the ticket; Soon for tickets reaching SoonAhead or fewer ahead.
-	Event, Soon *QueueEvent
-	SoonAhead   int
-}
-
 // UpdateTicket changes a ticket in one transaction: lock the clinic's day (every change
 // to one queue runs one at a time, on every replica), lock and check the ticket, apply,
 // move it among the waiting, audit, and queue the events.
-func (s *Store) UpdateTicket(ctx context.Context, id int64, c TicketChange) (*heydoctor.Ticket, error) {
+func (s *Store) UpdateTicket(ctx context.Context, id int64, c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) { return s.lockTicket(ctx, tx, id) }, c)
 }
 
 // UpdateFirstWaiting applies c to the first waiting ticket of a clinic's day, found
 // inside the transaction, so two desks calling "next" at once call two patients. With
 // nobody waiting it is a Conflict.
-func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c TicketChange) (*heydoctor.Ticket, error) {
+func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) {
 		if s.dialect == MySQL {
 			var n int
@@ -520,7 +473,7 @@ func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day
 	}, c)
 }
 
-func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydoctor.Ticket, error), c TicketChange) (*heydoctor.Ticket, error) {
+func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydoctor.Ticket, error), c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	var out *heydoctor.Ticket
 	err := s.retry(ctx, func() error {
 		return s.withTxOpts(ctx, s.queueTxOptions(), func(sqlTx *sql.Tx) error {

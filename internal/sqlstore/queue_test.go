@@ -22,7 +22,7 @@ func queueClinic(t *testing.T, s *sqlstore.Store) int64 {
 	return id
 }
 
-var soonEvent = &sqlstore.QueueEvent{Name: "queue.soon", Body: func(t *heydoctor.Ticket, ahead int) []byte {
+var soonEvent = &heydoctor.QueueEvent{Name: "queue.soon", Body: func(t *heydoctor.Ticket, ahead int) []byte {
 	return fmt.Appendf(nil, `{"number":%d,"ahead":%d}`, t.Number, ahead)
 }}
 
@@ -56,7 +56,7 @@ func raceCheckIns(t *testing.T, stores []*sqlstore.Store, instID int64, day heyd
 		go func() {
 			defer wg.Done()
 			tk := newTicket(instID, day, i)
-			err := stores[i%len(stores)].CreateTicket(context.Background(), tk, sqlstore.TicketCreate{Soon: soonEvent, SoonAhead: 2})
+			err := stores[i%len(stores)].CreateTicket(context.Background(), tk, heydoctor.TicketCreate{Soon: soonEvent, SoonAhead: 2})
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -81,7 +81,7 @@ func TestTicketNumberRace(t *testing.T) {
 		checkConsecutive(t, raceCheckIns(t, []*sqlstore.Store{s}, instID, "2026-11-25", 200), 200)
 		// Another day starts again at 1.
 		tk := newTicket(instID, "2026-11-26", 0)
-		if err := s.CreateTicket(context.Background(), tk, sqlstore.TicketCreate{}); err != nil || tk.Number != 1 {
+		if err := s.CreateTicket(context.Background(), tk, heydoctor.TicketCreate{}); err != nil || tk.Number != 1 {
 			t.Errorf("next day's first ticket = %d, %v; want 1", tk.Number, err)
 		}
 	})
@@ -114,11 +114,11 @@ func TestTicketRules(t *testing.T) {
 		ctx := context.Background()
 		instID := queueClinic(t, s)
 		day := heydoctor.Date("2026-11-25")
-		hook := &sqlstore.Webhook{InstitutionID: instID, URL: "https://example.test/hook", Secret: "s", Active: true}
+		hook := &heydoctor.Webhook{InstitutionID: instID, URL: "https://example.test/hook", Secret: "s", Active: true}
 		if err := s.CreateWebhook(ctx, hook); err != nil {
 			t.Fatal(err)
 		}
-		opt := sqlstore.TicketCreate{Cap: 3, Soon: soonEvent, SoonAhead: 1,
+		opt := heydoctor.TicketCreate{Cap: 3, Soon: soonEvent, SoonAhead: 1,
 			Audit:    &heydoctor.AuditEntry{InstitutionID: instID, Action: "queue.check_in", Entity: "ticket"},
 			Snapshot: func(t *heydoctor.Ticket) string { return string(t.Status) }}
 		var tickets []*heydoctor.Ticket
@@ -131,7 +131,7 @@ func TestTicketRules(t *testing.T) {
 		}
 		// Same phone again while active: refused by the database.
 		dup := newTicket(instID, day, 1)
-		if err := s.CreateTicket(ctx, dup, sqlstore.TicketCreate{}); heydoctor.KindOf(err) != heydoctor.Conflict {
+		if err := s.CreateTicket(ctx, dup, heydoctor.TicketCreate{}); heydoctor.KindOf(err) != heydoctor.Conflict {
 			t.Fatalf("second active ticket: %v, want conflict", err)
 		}
 		// Past the cap: refused, and the number is not used up.
@@ -139,7 +139,7 @@ func TestTicketRules(t *testing.T) {
 			t.Fatalf("past cap: %v, want conflict", err)
 		}
 		// Cancel the second: the phone may check in again, with the next number.
-		_, err := s.UpdateTicket(ctx, tickets[1].ID, sqlstore.TicketChange{Apply: func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
+		_, err := s.UpdateTicket(ctx, tickets[1].ID, heydoctor.TicketChange{Apply: func(t *heydoctor.Ticket, _ []*heydoctor.Ticket) (int, error) {
 			t.Status = heydoctor.TicketCancelled
 			return -1, nil
 		}, Audit: &heydoctor.AuditEntry{InstitutionID: instID, Action: "queue.cancel", Entity: "ticket"},
@@ -148,16 +148,16 @@ func TestTicketRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := newTicket(instID, day, 1)
-		if err := s.CreateTicket(ctx, again, sqlstore.TicketCreate{}); err != nil || again.Number != 4 {
+		if err := s.CreateTicket(ctx, again, heydoctor.TicketCreate{}); err != nil || again.Number != 4 {
 			t.Fatalf("check-in after cancel = %d, %v; want number 4", again.Number, err)
 		}
 		// Move the first to the back: order is 3, 4, 1.
-		if _, err := s.UpdateTicket(ctx, tickets[0].ID, sqlstore.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
+		if _, err := s.UpdateTicket(ctx, tickets[0].ID, heydoctor.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
 			return len(w), nil
 		}, AllWaiting: true}); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: instID, Day: day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
+		list, err := s.ListTickets(ctx, heydoctor.TicketFilter{InstitutionID: instID, Day: day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,13 +170,13 @@ func TestTicketRules(t *testing.T) {
 		}
 		// Many moves between the same neighbours re-space the ranks and keep the order right.
 		for range 40 {
-			if _, err := s.UpdateTicket(ctx, tickets[0].ID, sqlstore.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
+			if _, err := s.UpdateTicket(ctx, tickets[0].ID, heydoctor.TicketChange{Apply: func(t *heydoctor.Ticket, w []*heydoctor.Ticket) (int, error) {
 				return 1, nil
 			}, AllWaiting: true}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		list, _ = s.ListTickets(ctx, sqlstore.TicketFilter{InstitutionID: instID, Day: day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
+		list, _ = s.ListTickets(ctx, heydoctor.TicketFilter{InstitutionID: instID, Day: day, Statuses: []heydoctor.TicketStatus{heydoctor.TicketWaiting}})
 		order = order[:0]
 		for _, tk := range list {
 			order = append(order, tk.Number)

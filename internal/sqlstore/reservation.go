@@ -65,26 +65,6 @@ func newCode() string {
 	return string(b)
 }
 
-// Event is a reservation change to announce to the institution's webhooks.
-type Event struct {
-	Name string // e.g. reservation.created, reservation.confirmed
-	Body func(r *heydoctor.Reservation) []byte
-}
-
-// Quota bounds the active upcoming reservations a new booking joins. Zero fields do not
-// limit. Staff bookings are never counted.
-type Quota struct {
-	// Phone: reservations for the patient's phone with the same owner key as the new one.
-	// Anyone can type a phone number, so the share of an owner (a KakaoTalk user) is kept
-	// apart from the anonymous share of the website and the API: strangers who fill the
-	// anonymous share never lock the owner out.
-	Phone int
-	// PhoneInstitution: the same at the new reservation's institution.
-	PhoneInstitution int
-	// Owner: reservations made by the new reservation's owner (when it has one).
-	Owner int
-}
-
 // CreateReservation books r for patient p in one transaction: it finds or creates the
 // patient (by name and phone), checks the quota, then claims a free seat 1..capacity of
 // the slot. The seat is guarded by a unique index on (doctor, start, seat), so even two
@@ -92,7 +72,7 @@ type Quota struct {
 // is counted under a lock row per phone and per owner, so concurrent bookings cannot all
 // pass one count; over quota is TooMany. With an idempotency key, a retry returns the
 // reservation made the first time (created false).
-func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *Event, q Quota) (created bool, err error) {
+func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *heydoctor.ReservationEvent, q heydoctor.ReservationQuota) (created bool, err error) {
 	if capacity < 1 {
 		capacity = 1
 	}
@@ -103,7 +83,7 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 		}
 	}
 	var locks []string
-	counted := q != (Quota{}) && r.Channel != heydoctor.ChannelStaff
+	counted := q != (heydoctor.ReservationQuota{}) && r.Channel != heydoctor.ChannelStaff
 	// SQLite's one writer connection already runs booking transactions one at a time;
 	// MySQL needs the lock rows.
 	if counted && s.dialect == MySQL {
@@ -209,7 +189,7 @@ func (s *Store) ensureLocks(ctx context.Context, keys ...string) ([]string, erro
 
 // checkQuota counts, inside the booking's transaction and after its locks, the active
 // upcoming reservations the new one would join.
-func (s *Store) checkQuota(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, phone string, q Quota) error {
+func (s *Store) checkQuota(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, phone string, q heydoctor.ReservationQuota) error {
 	now := s.unix()
 	var all, here int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.institution_id = ? THEN 1 ELSE 0 END), 0)
@@ -309,20 +289,8 @@ func (s *Store) fill(ctx context.Context, r *heydoctor.Reservation) error {
 	return nil
 }
 
-// ReservationFilter selects reservations. Zero fields do not filter.
-type ReservationFilter struct {
-	InstitutionID int64
-	DoctorID      int64
-	From, To      time.Time // start within [From, To)
-	Statuses      []heydoctor.ReservationStatus
-	// Owner: reservations made by this owner key or linked to it with proof.
-	Owner string
-	Phone string
-	Limit int
-}
-
 // ListReservations returns reservations in start order with patients and doctors filled in.
-func (s *Store) ListReservations(ctx context.Context, f ReservationFilter) ([]*heydoctor.Reservation, error) {
+func (s *Store) ListReservations(ctx context.Context, f heydoctor.ReservationFilter) ([]*heydoctor.Reservation, error) {
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
@@ -404,17 +372,9 @@ func (s *Store) LinkReservation(ctx context.Context, owner string, reservationID
 	return translate(err)
 }
 
-// PhoneCount is how many active upcoming reservations one phone holds at an institution.
-type PhoneCount struct {
-	Phone       string
-	Names       int // different names booked with it
-	Count       int
-	First, Last time.Time // earliest and latest booking time (created)
-}
-
 // PhoneFloods returns the phones holding at least min active upcoming reservations at an
 // institution (staff bookings aside), most first: a flood to see and cancel at once.
-func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit int) ([]PhoneCount, error) {
+func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit int) ([]heydoctor.PhoneCount, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT p.phone, COUNT(DISTINCT p.id), COUNT(*), MIN(r.created_at), MAX(r.created_at)
 		FROM reservations r JOIN patients p ON p.id = r.patient_id
 		WHERE r.institution_id = ? AND r.channel <> ? AND r.status IN (`+activeStatuses+`) AND r.end_at > ?
@@ -424,9 +384,9 @@ func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []PhoneCount
+	var out []heydoctor.PhoneCount
 	for rows.Next() {
-		var c PhoneCount
+		var c heydoctor.PhoneCount
 		var first, last int64
 		if err := rows.Scan(&c.Phone, &c.Names, &c.Count, &first, &last); err != nil {
 			return nil, err
@@ -458,26 +418,11 @@ func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.
 	return m, translate(rows.Err())
 }
 
-// Change is one modification of a reservation, applied atomically by UpdateReservation.
-type Change struct {
-	// Apply checks the lifecycle rules against the current row and mutates it (status,
-	// reason, start and end for a reschedule).
-	Apply func(r *heydoctor.Reservation) error
-	// Capacity of the new slot when Apply moves the reservation.
-	Capacity int
-	// Audit, when set, is written in the same transaction with Before and After filled in.
-	Audit *heydoctor.AuditEntry
-	// Event, when set, is queued for the institution's webhooks in the same transaction.
-	Event *Event
-	// Snapshot renders a reservation for the audit log.
-	Snapshot func(r *heydoctor.Reservation) string
-}
-
 // UpdateReservation changes a reservation in one transaction: lock, check and apply, move
 // its seat when it changes slot (a taken new slot is a Conflict and nothing changes),
 // release the seat when it stops being active, bump the iCalendar sequence, and record
 // the audit entry and webhook event.
-func (s *Store) UpdateReservation(ctx context.Context, id int64, c Change) (*heydoctor.Reservation, error) {
+func (s *Store) UpdateReservation(ctx context.Context, id int64, c heydoctor.ReservationChange) (*heydoctor.Reservation, error) {
 	var out *heydoctor.Reservation
 	err := s.retry(ctx, func() error {
 		return s.withTx(ctx, func(tx *sql.Tx) error {

@@ -16,7 +16,7 @@ import (
 func bookable(t *testing.T, s *sqlstore.Store) (instID, doctorID int64) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.ApplyImport(ctx, sqlstore.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{institution("R1", "예약의원")}}); err != nil {
+	if _, err := s.ApplyImport(ctx, heydoctor.ImportBatch{Scope: "test", Institutions: []heydoctor.Institution{institution("R1", "예약의원")}}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{})
@@ -51,27 +51,27 @@ func TestReservationLifecycle(t *testing.T) {
 		}
 		p := &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}
 		r := newRes("key-1")
-		created, err := s.CreateReservation(ctx, r, p, 1, nil, sqlstore.Quota{})
+		created, err := s.CreateReservation(ctx, r, p, 1, nil, heydoctor.ReservationQuota{})
 		if err != nil || !created || r.Code == "" {
 			t.Fatalf("create: %v created=%v code=%q", err, created, r.Code)
 		}
 		// Retry with the same key: the same reservation.
 		again := newRes("key-1")
-		created, err = s.CreateReservation(ctx, again, &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}, 1, nil, sqlstore.Quota{})
+		created, err = s.CreateReservation(ctx, again, &heydoctor.Patient{Name: "김하나", Phone: "01012345678"}, 1, nil, heydoctor.ReservationQuota{})
 		if err != nil || created || again.Code != r.Code {
 			t.Fatalf("idempotent retry: %v created=%v code=%q want %q", err, created, again.Code, r.Code)
 		}
 		// Another person, same slot: conflict, and no patient row left behind.
 		other := newRes("key-2")
-		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, sqlstore.Quota{}); heydoctor.KindOf(err) != heydoctor.Conflict {
+		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, heydoctor.ReservationQuota{}); heydoctor.KindOf(err) != heydoctor.Conflict {
 			t.Fatalf("double booking: err = %v, want conflict", err)
 		}
-		if list, _ := s.ListReservations(ctx, sqlstore.ReservationFilter{Phone: "01099998888"}); len(list) != 0 {
+		if list, _ := s.ListReservations(ctx, heydoctor.ReservationFilter{Phone: "01099998888"}); len(list) != 0 {
 			t.Errorf("failed booking left reservations: %v", list)
 		}
 		// Confirm, then cancel: the seat frees and the other person can book.
 		audit := &heydoctor.AuditEntry{InstitutionID: instID, StaffID: 7, Action: "confirm", Entity: "reservation"}
-		got, err := s.UpdateReservation(ctx, r.ID, sqlstore.Change{Apply: func(r *heydoctor.Reservation) error {
+		got, err := s.UpdateReservation(ctx, r.ID, heydoctor.ReservationChange{Apply: func(r *heydoctor.Reservation) error {
 			r.Status = heydoctor.StatusConfirmed
 			return nil
 		}, Audit: audit, Snapshot: func(r *heydoctor.Reservation) string { return string(r.Status) }})
@@ -85,10 +85,10 @@ func TestReservationLifecycle(t *testing.T) {
 		// Reschedule to a taken slot is refused atomically.
 		second := newRes("key-3")
 		second.Start, second.End = start.Add(15*time.Minute), start.Add(30*time.Minute)
-		if _, err := s.CreateReservation(ctx, second, &heydoctor.Patient{Name: "박셋", Phone: "0311234567"}, 1, nil, sqlstore.Quota{}); err != nil {
+		if _, err := s.CreateReservation(ctx, second, &heydoctor.Patient{Name: "박셋", Phone: "0311234567"}, 1, nil, heydoctor.ReservationQuota{}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.UpdateReservation(ctx, r.ID, sqlstore.Change{Apply: func(r *heydoctor.Reservation) error {
+		_, err = s.UpdateReservation(ctx, r.ID, heydoctor.ReservationChange{Apply: func(r *heydoctor.Reservation) error {
 			r.Start, r.End = second.Start, second.End
 			return nil
 		}, Capacity: 1})
@@ -98,20 +98,20 @@ func TestReservationLifecycle(t *testing.T) {
 		if cur, _ := s.FindReservationByCode(ctx, r.Code); !cur.Start.Equal(start) || cur.Sequence != 1 {
 			t.Errorf("failed reschedule changed the reservation: %+v", cur)
 		}
-		if _, err := s.UpdateReservation(ctx, r.ID, sqlstore.Change{Apply: func(r *heydoctor.Reservation) error {
+		if _, err := s.UpdateReservation(ctx, r.ID, heydoctor.ReservationChange{Apply: func(r *heydoctor.Reservation) error {
 			r.Status, r.Reason = heydoctor.StatusCancelled, "환자 요청"
 			return nil
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, sqlstore.Quota{}); err != nil {
+		if _, err := s.CreateReservation(ctx, other, &heydoctor.Patient{Name: "이둘", Phone: "01099998888"}, 1, nil, heydoctor.ReservationQuota{}); err != nil {
 			t.Fatalf("booking a freed slot: %v", err)
 		}
 		counts, err := s.BookedCounts(ctx, docID, start, start.Add(time.Hour))
 		if err != nil || counts[start.Unix()] != 1 || counts[start.Add(15*time.Minute).Unix()] != 1 {
 			t.Errorf("counts = %v, %v", counts, err)
 		}
-		day, err := s.ListReservations(ctx, sqlstore.ReservationFilter{InstitutionID: instID, From: start, To: start.Add(24 * time.Hour),
+		day, err := s.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: instID, From: start, To: start.Add(24 * time.Hour),
 			Statuses: []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed}})
 		if err != nil || len(day) != 2 || day[0].Doctor == nil {
 			t.Errorf("day list = %d, %v", len(day), err)
@@ -135,7 +135,7 @@ func TestReservationRace(t *testing.T) {
 				defer wg.Done()
 				r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute),
 					Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelAPI, IdempotencyKey: fmt.Sprintf("race-%d", i)}
-				_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil, sqlstore.Quota{})
+				_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil, heydoctor.ReservationQuota{})
 				mu.Lock()
 				defer mu.Unlock()
 				switch {

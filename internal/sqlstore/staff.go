@@ -71,25 +71,16 @@ func (s *Store) ListStaff(ctx context.Context, institutionID int64) ([]*heydocto
 	return list, translate(rows.Err())
 }
 
-// Session is a logged-in console session. The token itself is never stored, only its hash.
-type Session struct {
-	TokenHash string
-	StaffID   int64
-	CSRF      string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-}
-
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, se *Session) error {
+func (s *Store) CreateSession(ctx context.Context, se *heydoctor.Session) error {
 	_, err := s.wdb.ExecContext(ctx, `INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		se.TokenHash, se.StaffID, se.CSRF, se.CreatedAt.Unix(), se.ExpiresAt.Unix())
 	return translate(err)
 }
 
 // FindSession returns an unexpired session and its account.
-func (s *Store) FindSession(ctx context.Context, tokenHash string) (*Session, *heydoctor.Staff, error) {
-	var se Session
+func (s *Store) FindSession(ctx context.Context, tokenHash string) (*heydoctor.Session, *heydoctor.Staff, error) {
+	var se heydoctor.Session
 	var created, expires int64
 	err := s.rdb.QueryRowContext(ctx, `SELECT token_hash, staff_id, csrf_token, created_at, expires_at FROM staff_sessions WHERE token_hash = ? AND expires_at > ?`,
 		tokenHash, s.unix()).Scan(&se.TokenHash, &se.StaffID, &se.CSRF, &created, &expires)

@@ -84,14 +84,14 @@ func TestApplyImport(t *testing.T) {
 	clock := &storetest.Clock{T: epoch}
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
-		batch := sqlstore.ImportBatch{Format: "test", Scope: "nmc:hospital", FullRefresh: true, Read: 2,
+		batch := heydoctor.ImportBatch{Format: "test", Scope: "nmc:hospital", FullRefresh: true, Read: 2,
 			Institutions: []heydoctor.Institution{institution("A1", "하나내과의원"), institution("A2", "둘이비인후과의원")},
 			Holidays:     []heydoctor.PublicHoliday{{Date: "2026-12-25", Name: "기독탄신일"}}}
 		st, err := s.ApplyImport(ctx, batch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(sqlstore.ImportStats{Inserted: 2, Holidays: 1}, st); diff != "" {
+		if diff := cmp.Diff(heydoctor.ImportStats{Inserted: 2, Holidays: 1}, st); diff != "" {
 			t.Errorf("first import mismatch (-want +got):\n%s", diff)
 		}
 		v1, _ := s.DirectoryVersion(ctx)
@@ -103,7 +103,7 @@ func TestApplyImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(sqlstore.ImportStats{Unchanged: 2}, st); diff != "" {
+		if diff := cmp.Diff(heydoctor.ImportStats{Unchanged: 2}, st); diff != "" {
 			t.Errorf("re-import mismatch (-want +got):\n%s", diff)
 		}
 		if v2, _ := s.DirectoryVersion(ctx); v2 != v1 {
@@ -117,7 +117,7 @@ func TestApplyImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(sqlstore.ImportStats{Updated: 1, Closed: 1}, st); diff != "" {
+		if diff := cmp.Diff(heydoctor.ImportStats{Updated: 1, Closed: 1}, st); diff != "" {
 			t.Errorf("refresh mismatch (-want +got):\n%s", diff)
 		}
 		list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{})
@@ -142,7 +142,7 @@ func TestApplyImport(t *testing.T) {
 			t.Errorf("department filter: %d, %v", len(byDept), err)
 		}
 		// A batch that fails half-way (duplicate hpid in the same batch) leaves everything as it was.
-		bad := sqlstore.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{institution("B1", "새의원"), institution("B1", "새의원2")}}
+		bad := heydoctor.ImportBatch{Scope: "nmc:hospital", Institutions: []heydoctor.Institution{institution("B1", "새의원"), institution("B1", "새의원2")}}
 		if _, err := s.ApplyImport(ctx, bad); heydoctor.KindOf(err) != heydoctor.Conflict {
 			t.Errorf("duplicate ids in one batch: err = %v, want a conflict", err)
 		}

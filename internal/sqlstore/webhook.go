@@ -8,33 +8,8 @@ import (
 	"heydoctor"
 )
 
-// Webhook is an institution's endpoint for reservation events.
-type Webhook struct {
-	ID            int64
-	InstitutionID int64
-	URL           string
-	Secret        string
-	Active        bool
-	CreatedAt     time.Time
-}
-
-// Delivery is one event on its way to one webhook.
-type Delivery struct {
-	ID            int64     `json:"id"`
-	WebhookID     int64     `json:"webhook_id"`
-	URL           string    `json:"url"`
-	Secret        string    `json:"-"`
-	Event         string    `json:"event"`
-	Body          string    `json:"body"`
-	State         string    `json:"state"` // pending, delivered, failed
-	Attempts      int       `json:"attempts"`
-	NextAttemptAt time.Time `json:"next_attempt_at"`
-	LastError     string    `json:"last_error,omitempty"`
-	LastStatus    int       `json:"last_status,omitempty"`
-}
-
 // CreateWebhook registers an endpoint, with its audit entry in the same transaction.
-func (s *Store) CreateWebhook(ctx context.Context, w *Webhook, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) CreateWebhook(ctx context.Context, w *heydoctor.Webhook, audit ...*heydoctor.AuditEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		w.CreatedAt = time.Unix(s.unix(), 0).UTC()
 		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (institution_id, url, secret, active, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -50,15 +25,15 @@ func (s *Store) CreateWebhook(ctx context.Context, w *Webhook, audit ...*heydoct
 }
 
 // ListWebhooks returns an institution's endpoints.
-func (s *Store) ListWebhooks(ctx context.Context, institutionID int64) ([]Webhook, error) {
+func (s *Store) ListWebhooks(ctx context.Context, institutionID int64) ([]heydoctor.Webhook, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, institution_id, url, secret, active, created_at FROM webhooks WHERE institution_id = ? ORDER BY id`, institutionID)
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var list []Webhook
+	var list []heydoctor.Webhook
 	for rows.Next() {
-		var w Webhook
+		var w heydoctor.Webhook
 		var active int
 		var created int64
 		if err := rows.Scan(&w.ID, &w.InstitutionID, &w.URL, &w.Secret, &active, &created); err != nil {
@@ -72,7 +47,7 @@ func (s *Store) ListWebhooks(ctx context.Context, institutionID int64) ([]Webhoo
 
 // enqueueEvent queues ev for every active webhook of r's institution, inside the
 // transaction that changed r: an event exists exactly when its change was committed.
-func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, ev *Event) error {
+func (s *Store) enqueueEvent(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, ev *heydoctor.ReservationEvent) error {
 	if ev == nil {
 		return nil
 	}
@@ -114,15 +89,15 @@ func (s *Store) enqueueDeliveries(ctx context.Context, tx *sql.Tx, institutionID
 const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.event, d.body, d.state, d.attempts, d.next_attempt_at, d.last_error, d.last_status
 	FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id`
 
-func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) ([]Delivery, error) {
+func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) ([]heydoctor.Delivery, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+deliveryColumns+` `+where, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var list []Delivery
+	var list []heydoctor.Delivery
 	for rows.Next() {
-		var d Delivery
+		var d heydoctor.Delivery
 		var next int64
 		if err := rows.Scan(&d.ID, &d.WebhookID, &d.URL, &d.Secret, &d.Event, &d.Body, &d.State, &d.Attempts, &next, &d.LastError, &d.LastStatus); err != nil {
 			return nil, err
@@ -134,13 +109,13 @@ func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) 
 }
 
 // DueDeliveries returns pending deliveries whose next attempt is due, oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
+func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]heydoctor.Delivery, error) {
 	return s.queryDeliveries(ctx, `WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`, s.unix(), limit)
 }
 
 // ClaimDelivery pushes a due delivery's next attempt forward by lease, so that another
 // replica polling at the same time skips it; false when someone else claimed it first.
-func (s *Store) ClaimDelivery(ctx context.Context, d *Delivery, lease time.Duration) (bool, error) {
+func (s *Store) ClaimDelivery(ctx context.Context, d *heydoctor.Delivery, lease time.Duration) (bool, error) {
 	res, err := s.wdb.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending' AND next_attempt_at = ?`,
 		s.now().Add(lease).Unix(), d.ID, d.NextAttemptAt.Unix())
 	if err != nil {
@@ -170,7 +145,7 @@ func (s *Store) RecordAttempt(ctx context.Context, id int64, status int, errMsg 
 
 // ListDeliveries returns the delivery log of a webhook, newest first. The secret is
 // cleared: the log is for showing.
-func (s *Store) ListDeliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error) {
+func (s *Store) ListDeliveries(ctx context.Context, webhookID int64, limit int) ([]heydoctor.Delivery, error) {
 	list, err := s.queryDeliveries(ctx, `WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, limit)
 	for i := range list {
 		list[i].Secret = ""

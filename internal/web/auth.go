@@ -14,7 +14,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/limit"
-	"heydoctor/internal/sqlstore"
 )
 
 // Staff sessions.
@@ -67,7 +66,7 @@ func (s *Server) isHTTPS(r *http.Request) bool {
 func (s *Server) requireStaff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
-		var se *sqlstore.Session
+		var se *heydoctor.Session
 		var st *heydoctor.Staff
 		if err == nil && len(c.Value) == 64 {
 			se, st, err = s.cfg.Store.FindSession(r.Context(), hashToken(c.Value))
@@ -191,7 +190,7 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 	}
 	s.logins.byName.Reset(nameKey)
 	token := randomHex(32)
-	se := &sqlstore.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomHex(32)[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
+	se := &heydoctor.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomHex(32)[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.cfg.Store.CreateSession(r.Context(), se); err != nil {
 		return nil, err
 	}

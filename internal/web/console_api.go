@@ -8,7 +8,6 @@ import (
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/egress"
-	"heydoctor/internal/sqlstore"
 )
 
 // consoleAPIRoutes are the console's JSON endpoints for rooms, schedules, exceptions,
@@ -227,7 +226,7 @@ func (s *Server) handleAPIWebhooks(w http.ResponseWriter, r *http.Request) error
 	}
 	type item struct {
 		webhookJSON
-		Deliveries []sqlstore.Delivery `json:"deliveries"`
+		Deliveries []heydoctor.Delivery `json:"deliveries"`
 	}
 	items := make([]item, 0, len(list))
 	for _, wh := range list {
@@ -261,7 +260,7 @@ func (s *Server) handleAPICreateWebhook(w http.ResponseWriter, r *http.Request) 
 	if n := utf8.RuneCountInString(secret); n < 16 || n > 128 {
 		return heydoctor.FieldError("secret", "16자에서 128자 사이여야 해요")
 	}
-	wh := &sqlstore.Webhook{InstitutionID: st.InstitutionID, URL: in.URL, Secret: secret, Active: true}
+	wh := &heydoctor.Webhook{InstitutionID: st.InstitutionID, URL: in.URL, Secret: secret, Active: true}
 	after, _ := json.Marshal(map[string]string{"url": wh.URL})
 	audit := &heydoctor.AuditEntry{InstitutionID: st.InstitutionID, StaffID: st.ID, Action: "webhook.create", Entity: "webhook", After: string(after)}
 	if err := s.cfg.Store.CreateWebhook(r.Context(), wh, audit); err != nil {
