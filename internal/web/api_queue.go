@@ -9,32 +9,6 @@ import (
 	"heydoctor/internal/queue"
 )
 
-// queueRoutes registers same-day check-in (모바일 접수): the JSON API, the patient's pages
-// and reception's board. The phone number never travels in a URL: the API takes it in
-// X-Phone, the pages in a POST body or an HttpOnly cookie scoped to the ticket's page.
-func (s *Server) queueRoutes(mux *routeMux) {
-	mux.Handle("GET /api/v1/institutions/{id}/queue", s.api(s.handleAPIQueueAvailability))
-	mux.Handle("POST /api/v1/institutions/{id}/queue", s.api(s.handleAPICheckIn))
-	mux.Handle("GET /api/v1/queue/{ticket}", s.api(s.handleAPITicket))
-	mux.Handle("DELETE /api/v1/queue/{ticket}", s.api(s.handleAPICancelTicket))
-
-	mux.Handle("GET /hospitals/{id}/queue", s.page(s.handleSiteQueueForm))
-	mux.Handle("POST /hospitals/{id}/queue", s.limitBody(maxPageBody, s.page(s.handleSiteCheckIn)))
-	mux.Handle("GET /queue/{ticket}", s.page(s.handleSiteTicket))
-	mux.Handle("POST /queue/{ticket}", s.limitBody(maxPageBody, s.page(s.handleSiteTicketPost)))
-	mux.Handle("POST /queue/{ticket}/cancel", s.limitBody(maxPageBody, s.page(s.handleSiteTicketCancel)))
-
-	staff := func(h http.Handler) http.Handler { return s.limitBody(maxPageBody, s.requireStaff(h)) }
-	mux.Handle("GET /console/queue", staff(s.page(s.handleConsoleQueue)))
-	mux.Handle("GET /console/queue/tv", staff(s.page(s.handleConsoleQueueTV)))
-	mux.Handle("POST /console/queue/next", staff(s.page(s.handleConsoleQueueNext)))
-	mux.Handle("POST /console/queue/walk-in", staff(s.page(s.handleConsoleWalkIn)))
-	mux.Handle("POST /console/queue/pause", staff(s.page(s.handleConsoleQueuePause)))
-	mux.Handle("POST /console/queue/settings", staff(s.page(s.handleConsoleQueueSettings)))
-	mux.Handle("POST /console/queue/tickets/{id}/move", staff(s.page(s.handleConsoleQueueMove)))
-	mux.Handle("POST /console/queue/tickets/{id}/{action}", staff(s.page(s.handleConsoleQueueAction)))
-}
-
 // queueService returns the check-in service, or Unavailable when the server runs without one.
 func (s *Server) queueService() (*queue.Service, error) {
 	if s.cfg.Queue == nil {

@@ -14,35 +14,6 @@ import (
 	"heydoctor/internal/hours"
 )
 
-// consoleRoutes registers the staff console: HTML pages (work without JavaScript) and a
-// JSON API under /console/api/, all behind requireStaff (session + CSRF) except login.
-func (s *Server) consoleRoutes(mux *routeMux) {
-	mux.Handle("GET /console/login", s.page(s.handleLoginForm))
-	mux.Handle("POST /console/login", s.limitBody(maxPageBody, s.page(s.handleLogin)))
-	staff := func(h http.Handler) http.Handler { return s.limitBody(maxPageBody, s.requireStaff(h)) }
-	mux.Handle("POST /console/logout", staff(s.page(s.handleLogout)))
-	mux.Handle("GET /console", staff(s.page(s.handleConsoleDay)))
-	mux.Handle("POST /console/reservations/{id}/{action}", staff(s.page(s.handleConsoleAction)))
-	mux.Handle("GET /console/doctors", staff(s.page(s.handleConsoleDoctors)))
-	mux.Handle("POST /console/doctors", staff(s.page(s.handleConsoleSaveDoctor)))
-	mux.Handle("GET /console/doctors/{id}", staff(s.page(s.handleConsoleDoctor)))
-	mux.Handle("POST /console/doctors/{id}", staff(s.page(s.handleConsoleSaveDoctor)))
-	mux.Handle("POST /console/doctors/{id}/schedule", staff(s.page(s.handleConsoleSchedule)))
-	mux.Handle("POST /console/doctors/{id}/exceptions", staff(s.page(s.handleConsoleException)))
-	mux.Handle("GET /console/settings", staff(s.page(s.handleConsoleSettings)))
-	mux.Handle("POST /console/closures", staff(s.page(s.handleConsoleClosure)))
-	mux.Handle("POST /console/hours", staff(s.page(s.handleConsoleHours)))
-	mux.Handle("GET /console/floods", staff(s.page(s.handleConsoleFloods)))
-	mux.Handle("POST /console/floods/cancel", staff(s.page(s.handleConsoleCancelFlood)))
-
-	mux.Handle("GET /console/api/reservations", staff(s.api(s.handleAPIConsoleReservations)))
-	mux.Handle("POST /console/api/reservations/{id}/reschedule", staff(s.api(s.handleAPIConsoleReschedule)))
-	mux.Handle("POST /console/api/reservations/{id}/{action}", staff(s.api(s.handleAPIConsoleAction)))
-	mux.Handle("GET /console/api/doctors", staff(s.api(s.handleAPIConsoleDoctors)))
-	mux.Handle("GET /console/api/audit", staff(s.api(s.handleAPIConsoleAudit)))
-	s.consoleAPIRoutes(mux, staff)
-}
-
 type loginPage struct {
 	Next, Login, Error string
 }

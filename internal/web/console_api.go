@@ -10,23 +10,6 @@ import (
 	"heydoctor/internal/egress"
 )
 
-// consoleAPIRoutes are the console's JSON endpoints for rooms, schedules, exceptions,
-// closures, hours and webhooks (the same rules as the HTML forms: admin role, own
-// institution only, every change audited).
-func (s *Server) consoleAPIRoutes(mux *routeMux, staff func(http.Handler) http.Handler) {
-	mux.Handle("POST /console/api/doctors", staff(s.api(s.handleAPISaveDoctor)))
-	mux.Handle("PUT /console/api/doctors/{id}", staff(s.api(s.handleAPISaveDoctor)))
-	mux.Handle("GET /console/api/doctors/{id}/schedule", staff(s.api(s.handleAPIGetSchedule)))
-	mux.Handle("PUT /console/api/doctors/{id}/schedule", staff(s.api(s.handleAPIPutSchedule)))
-	mux.Handle("PUT /console/api/doctors/{id}/exceptions/{date}", staff(s.api(s.handleAPIPutException)))
-	mux.Handle("DELETE /console/api/doctors/{id}/exceptions/{date}", staff(s.api(s.handleAPIDeleteException)))
-	mux.Handle("PUT /console/api/closures/{date}", staff(s.api(s.handleAPIPutClosure)))
-	mux.Handle("DELETE /console/api/closures/{date}", staff(s.api(s.handleAPIDeleteClosure)))
-	mux.Handle("PUT /console/api/hours", staff(s.api(s.handleAPIPutHours)))
-	mux.Handle("GET /console/api/webhooks", staff(s.api(s.handleAPIWebhooks)))
-	mux.Handle("POST /console/api/webhooks", staff(s.api(s.handleAPICreateWebhook)))
-}
-
 type doctorInput struct {
 	Name       string `json:"name"`
 	Department string `json:"department"`
