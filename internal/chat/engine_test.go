@@ -9,14 +9,10 @@ import (
 	"unicode/utf8"
 
 	"heydoctor"
-	"heydoctor/internal/booking"
+	"heydoctor/internal/app"
 	"heydoctor/internal/chat"
 	"heydoctor/internal/demo"
-	"heydoctor/internal/directory"
-	"heydoctor/internal/hours"
-	"heydoctor/internal/queue"
 	"heydoctor/internal/sqlstore/storetest"
-	"heydoctor/internal/triage"
 )
 
 func newEngine(tb testing.TB, extra ...heydoctor.Institution) (*chat.Engine, *storetest.Clock) {
@@ -39,17 +35,12 @@ func newEngineWithBase(tb testing.TB, base string, extra ...heydoctor.Institutio
 			tb.Fatal(err)
 		}
 	}
-	dir := directory.New(store, hours.NewCalendar(), log, clock.Now)
-	if err := dir.Refresh(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tri, err := triage.New()
+	a, err := app.New(context.Background(), app.Config{BaseURL: base, Now: clock.Now, Logger: log}, store)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b := booking.NewService(store, dir.Calendar(), clock.Now, log)
-	e := chat.NewEngine(tri, dir, b, store, base, clock.Now, log)
-	e.Queue = queue.NewService(store, dir, clock.Now, log)
+	tb.Cleanup(a.Close)
+	e := a.Chat
 	return e, clock
 }
 

@@ -26,16 +26,7 @@ type apiEnv struct {
 func newAPIEnv(tb testing.TB) *apiEnv {
 	tb.Helper()
 	e := newSiteEnv(tb)
-	cfg := e.srv.cfg
-	cfg.Registry = nil
-	cfg.Kakao = &kakao.Handler{Secret: "test-secret", Responder: cfg.Chat, Logger: cfg.Logger}
-	srv, err := NewServer(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	return &apiEnv{siteEnv: e, api: ts}
+	return &apiEnv{siteEnv: e, api: e.ts}
 }
 
 // do sends a request and decodes a JSON answer into out (when not nil).

@@ -2,31 +2,23 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
 
 	"heydoctor"
-	"heydoctor/internal/chat"
+	"heydoctor/internal/app"
 )
 
 // TestLinksFollowTheRequestWithoutBaseURL: with HEYDOCTOR_BASE_URL unset, the links in
 // chat replies point where the request came in (a trusted proxy's scheme), never at a
 // localhost default, and a Host that is not a plain host name gives no links at all.
 func TestLinksFollowTheRequestWithoutBaseURL(t *testing.T) {
-	e := newSiteEnv(t)
-	cfg := e.srv.cfg
-	cfg.Registry = nil
-	cfg.BaseURL = ""
-	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
-	cfg.Chat = chat.NewEngine(cfg.Triage, e.dir, cfg.Booking, e.store, "", e.clock.Now, cfg.Logger)
-	srv, err := NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	e := newSiteEnv(t, func(ac *app.Config, cfg *Config) {
+		ac.BaseURL, cfg.BaseURL = "", ""
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	ts := e.ts
 
 	ask := func(host, proto string) string {
 		t.Helper()

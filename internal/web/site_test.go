@@ -15,15 +15,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"heydoctor"
-	"heydoctor/internal/booking"
-	"heydoctor/internal/chat"
+	"heydoctor/internal/app"
 	"heydoctor/internal/demo"
 	"heydoctor/internal/directory"
-	"heydoctor/internal/hours"
-	"heydoctor/internal/queue"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
-	"heydoctor/internal/triage"
 )
 
 // siteNow is the tests' fixed clock: Wednesday 25 November 2026, 10:00 in Korea, a
@@ -40,8 +36,10 @@ type siteEnv struct {
 	client *http.Client
 }
 
-// newSiteEnv builds the server the way cmd/heydoctor does and serves it over HTTP.
-func newSiteEnv(tb testing.TB) *siteEnv {
+// newSiteEnv builds the engines as `heydoctor serve` does (app.New), the server around
+// them, and serves it over HTTP.
+// Each option may change the engines' and the server's configuration before they are built.
+func newSiteEnv(tb testing.TB, options ...func(*app.Config, *Config)) *siteEnv {
 	tb.Helper()
 	ctx := context.Background()
 	clock := &storetest.Clock{T: siteNow}
@@ -51,19 +49,21 @@ func newSiteEnv(tb testing.TB) *siteEnv {
 		tb.Fatalf("demo seed: %v", err)
 	}
 	setDemoHours(tb, store)
-	dir := directory.New(store, hours.NewCalendar(), log, clock.Now)
-	if err := dir.Refresh(ctx); err != nil {
-		tb.Fatalf("directory: %v", err)
+	// The tests move the clock by hand, which the background loops would read meanwhile:
+	// they stay stopped here.
+	ac := app.Config{BaseURL: "http://example.test", KakaoSecret: "test-secret", Now: clock.Now, Logger: log, NoBackground: true}
+	cfg := Config{Logger: log, Now: clock.Now, BaseURL: "http://example.test", PasswordCost: bcrypt.MinCost}
+	for _, o := range options {
+		o(&ac, &cfg)
 	}
-	tri, err := triage.New()
+	a, err := app.New(ctx, ac, store)
 	if err != nil {
-		tb.Fatalf("triage: %v", err)
+		tb.Fatalf("engines: %v", err)
 	}
-	book := booking.NewService(store, dir.Calendar(), clock.Now, log)
-	engine := chat.NewEngine(tri, dir, book, store, "http://example.test", clock.Now, log)
-	engine.Queue = queue.NewService(store, dir, clock.Now, log)
-	srv, err := NewServer(Config{Logger: log, Now: clock.Now, Directory: dir, Store: store, BaseURL: "http://example.test",
-		Triage: tri, Chat: engine, Booking: book, Queue: engine.Queue.(*queue.Service), PasswordCost: bcrypt.MinCost})
+	tb.Cleanup(a.Close)
+	dir := a.Directory
+	cfg.Directory, cfg.Store, cfg.Triage, cfg.Chat, cfg.Booking, cfg.Queue, cfg.Kakao = dir, store, a.Triage, a.Chat, a.Booking, a.Queue, a.Kakao
+	srv, err := NewServer(cfg)
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
 	}
