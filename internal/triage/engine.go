@@ -283,7 +283,8 @@ func (e *Engine) findCondition(s string) (cond int, start, end int) {
 }
 
 // isInfoQuestion reports whether the words after a condition name ask what it is:
-// "비염이란?", "중이염 증상 알려줘", "당뇨병이 뭐예요", or the bare name.
+// "비염이란?", "중이염 증상 알려줘", "당뇨병이 뭐예요" (lexicon.tsv info, or infoend for
+// the whole rest), or the bare name.
 func (e *Engine) isInfoQuestion(s string, start, end int) bool {
 	rest := strings.TrimRight(s[end:], ".,?!")
 	if start == 0 && rest == "" {
@@ -294,12 +295,7 @@ func (e *Engine) isInfoQuestion(s string, start, end int) bool {
 			return true
 		}
 	}
-	for _, suffix := range []string{"증상", "증상은", "증상이요", "원인", "치료", "치료법", "예방법", "검사", "은", "는", "이요", "요"} {
-		if rest == suffix {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(e.lex.infoEnd, rest)
 }
 
 func (e *Engine) department(name string) (heydoctor.Department, bool) {

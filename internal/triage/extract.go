@@ -204,10 +204,6 @@ func closes(o, t rune) bool {
 	return t > o && t < o+tCount && t >= hangulBase && t < hangulBase+11172
 }
 
-// clauseMarkers end the scope of a negation: in "열은 없고 기침이 나요" the 없 belongs to
-// 열, and in "열나고 기침은 없어요" the 없 belongs to 기침 only.
-var clauseMarkers = []string{"는데", "지만", "고", "며", "서", "데", "랑", "하고"}
-
 // negated reports whether the words right after a match (up to the next clause marker,
 // punctuation or the next match) or inside its gaps deny it: "열은 없어요",
 // "기침은 안 나요", "배는 안 아파요", "토하지는 않았어요".
@@ -242,10 +238,12 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 	cut := len(w)
 	// A later word with a topic particle starts its own predicate: in "입술이 살짝 부어
 	// 숨은 괜찮아" the 괜찮아 is about 숨, not about the swelling.
-	if k := topicWordAt(c, m.end, m.end+len(w)); k >= 0 {
+	if k := topicWordAt(c, m.end, m.end+len(w), e.lex.boundNoun); k >= 0 {
 		cut = k - m.end
 	}
-	for _, mk := range clauseMarkers {
+	// The clause markers of lexicon.tsv negstop end the scope of a denial: in "열은 없고
+	// 기침이 나요" the 없 belongs to 열, and in "열나고 기침은 없어요" to 기침 only.
+	for _, mk := range e.lex.negStop {
 		// A marker right at the start is part of the symptom word ("열나고"), so it
 		// cannot carry a negation before it; cut after it.
 		if i := strings.Index(w, mk); i >= 0 && i+len(mk) < cut {
@@ -262,9 +260,9 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 }
 
 // topicWordAt returns the start of the first word in c.s[from:to] (not the word holding
-// from) that ends in the topic particle 은/는, or -1. Bound nouns (것은, 적은, 정도는)
-// keep the denial with what came before: "숨이 찬 것은 아니에요".
-func topicWordAt(c compacted, from, to int) int {
+// from) that ends in the topic particle 은/는, or -1. Bound nouns (lexicon.tsv boundnoun:
+// 것은, 적은, 정도는) keep the denial with what came before: "숨이 찬 것은 아니에요".
+func topicWordAt(c compacted, from, to int, bound []string) int {
 	for i := from + 1; i < to && i < len(c.s); i++ {
 		if !c.wordStart[i] {
 			continue
@@ -277,7 +275,7 @@ func topicWordAt(c compacted, from, to int) int {
 		if utf8.RuneCountInString(word) < 2 || !(strings.HasSuffix(word, "은") || strings.HasSuffix(word, "는")) {
 			continue
 		}
-		if hasAnyPrefix(word, "것", "거", "적", "일은", "때", "편", "정도", "만큼", "건", "생각", "느낌") || strings.HasSuffix(word, "지는") || strings.HasSuffix(word, "기는") {
+		if hasAnyPrefix(word, bound...) || strings.HasSuffix(word, "지는") || strings.HasSuffix(word, "기는") {
 			continue
 		}
 		return i
@@ -295,24 +293,12 @@ func containsAny(s string, terms []string) (string, bool) {
 	return "", false
 }
 
-// infantWords give a baby's age in days when written in words.
-var infantWords = []struct {
-	word string
-	days int
-}{
-	{"백일안된", 99}, {"백일도안된", 99}, {"백일전", 99}, {"100일안된", 99}, {"100일도안된", 99}, {"백일이안된", 99},
-	{"생후한달", 30}, {"한달된", 30}, {"한달아기", 30}, {"한달짜리", 30}, {"두달된", 60}, {"두달아기", 60}, {"두달짜리", 60}, {"생후두달", 60},
-	{"세달된", 90}, {"석달된", 90}, {"생후세달", 90}, {"생후석달", 90}, {"태어난지얼마", 14}, {"태어난지일주일", 7}, {"갓태어난", 7}, {"갓난아기", 30}, {"갓난애기", 30},
-}
-
 // nativeMonthAge reads a baby's age in months written with a native numeral: "석 달 안 된
-// 아기", "두 달 반 된", "태어난 지 두 달". A month count counts as an age only after
-// 태어난지 or 생후, or before 된/됐/짜리/아기, so that "두 달째 기침" stays a duration.
-func nativeMonthAge(s string) (int, bool) {
-	for _, nn := range []struct {
-		word string
-		n    int
-	}{{"한", 1}, {"두", 2}, {"세", 3}, {"석", 3}, {"네", 4}, {"넉", 4}, {"다섯", 5}, {"여섯", 6}} {
+// 아기", "두 달 반 된", "태어난 지 두 달" (numerals from lexicon.tsv monthnumber). A month
+// count counts as an age only after 태어난지 or 생후, or before 된/됐/짜리/아기, so that
+// "두 달째 기침" stays a duration.
+func nativeMonthAge(s string, numerals []wordCount) (int, bool) {
+	for _, nn := range numerals {
 		from := 0
 		for {
 			i := strings.Index(s[from:], nn.word+"달")
@@ -385,15 +371,6 @@ func containsAffirmed(s string, cues []string) bool {
 	return false
 }
 
-// nativeNumbers are the Korean native numerals used with 살 (age).
-var nativeNumbers = []struct {
-	word string
-	n    int
-}{
-	{"열다섯", 15}, {"열네", 14}, {"열세", 13}, {"열두", 12}, {"열한", 11}, {"열", 10},
-	{"아홉", 9}, {"여덟", 8}, {"일곱", 7}, {"여섯", 6}, {"다섯", 5}, {"네", 4}, {"세", 3}, {"두", 2}, {"한", 1},
-}
-
 // number is a run of ASCII digits (with one optional decimal point) in the compact text.
 type number struct {
 	value      float64
@@ -446,38 +423,9 @@ type facts struct {
 	underCare        bool    // already seen or treated ("깁스", "진단받았")
 }
 
-// vitalKeys name the vital sign a number after them measures.
-var vitalKeys = []struct {
-	key  string
-	kind string
-}{
-	{"맥박", "pulse"}, {"심박", "pulse"}, {"맥이", "pulse"}, {"혈당", "sugar"}, {"당수치", "sugar"}, {"혈압", "bp"},
-	{"빈맥", "pulse"}, {"hr", "pulse"}, {"고혈당", "sugar"}, {"bp", "bp"}, {"산소포화도", "spo2"}, {"포화도", "spo2"}, {"spo2", "spo2"}, {"sao2", "spo2"}, {"산소", "spo2"},
-	{"통증점수", "pain"}, {"통증은", "pain"}, {"nrs", "pain"}, {"vas", "pain"}, {"점만점에", "pain"},
-}
-
-// durationUnits maps a unit after a number to days.
-var durationUnits = []struct {
-	unit string
-	days int
-}{
-	{"시간", 0}, {"일", 1}, {"주", 7}, {"개월", 30}, {"달", 30}, {"년", 365},
-}
-
-// durationMarkers after "3일", "2주" make the number a duration, not a date or a dose.
-var durationMarkers = []string{"째", "전부터", "전", "동안", "넘게", "넘었", "넘", "이상", "됐", "되었", "정도", "부터", "간"}
-
-// durationWords are durations written without digits.
-var durationWords = []struct {
-	word string
-	days int
-}{
-	{"어젯밤부터", 1}, {"어제밤부터", 1}, {"어제부터", 1}, {"그저께부터", 2}, {"그제부터", 2}, {"오늘아침부터", 0},
-	{"아침부터", 0}, {"아까부터", 0}, {"방금", 0}, {"며칠째", 3}, {"며칠전부터", 3}, {"며칠동안", 3},
-	{"일주일째", 7}, {"일주일넘게", 8}, {"일주일전부터", 7}, {"일주일", 7}, {"이틀째", 2}, {"이틀전부터", 2}, {"사흘째", 3},
-	{"한달째", 30}, {"한달넘게", 31}, {"한달전부터", 30}, {"몇달째", 60}, {"몇주째", 14}, {"몇주전부터", 14}, {"몇달", 60}, {"몇년째", 365}, {"오래전부터", 90}, {"계속", 0},
-}
-
+// readFacts reads the patient, the temperature, vitals, the duration and the severity
+// cues; the words for each come from lexicon.tsv (vital, durationunit, durationmark,
+// durationword, agenumber, monthnumber, infantage, who, pregnant, severe, …).
 func (e *Engine) readFacts(c compacted) facts {
 	var f facts
 	s := c.s
@@ -486,12 +434,12 @@ func (e *Engine) readFacts(c compacted) facts {
 		before := s[max(0, n.start-21):n.start]
 		// The vital sign named closest before the number is the one it measures.
 		vi, vAt := -1, -1
-		for k, v := range vitalKeys {
+		for k, v := range e.lex.vitals {
 			if i := strings.LastIndex(before, v.key); i >= 0 && i+len(v.key) > vAt {
 				vi, vAt = k, i+len(v.key)
 			}
 		}
-		for k, v := range vitalKeys {
+		for k, v := range e.lex.vitals {
 			if k == vi {
 				switch v.kind {
 				case "pulse":
@@ -580,16 +528,16 @@ func (e *Engine) readFacts(c compacted) facts {
 			f.patient.Infant, f.patient.Child = true, true
 		}
 		if f.duration == "" {
-			for _, u := range durationUnits {
-				if !strings.HasPrefix(rest, u.unit) || strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "개월된") || strings.HasPrefix(rest, "주된") {
+			for _, u := range e.lex.durationUnits {
+				if !strings.HasPrefix(rest, u.word) || strings.HasPrefix(rest, "일된") || strings.HasPrefix(rest, "개월된") || strings.HasPrefix(rest, "주된") {
 					continue
 				}
-				after := rest[len(u.unit):]
+				after := rest[len(u.word):]
 				window := after[:min(len(after), 12)]
-				for _, mk := range durationMarkers {
+				for _, mk := range e.lex.durationMarks {
 					if i := strings.Index(window, mk); i >= 0 {
-						f.duration = c.words(n.start, n.end+len(u.unit)+i+len(mk))
-						f.days = int(n.value) * u.days
+						f.duration = c.words(n.start, n.end+len(u.word)+i+len(mk))
+						f.days = int(n.value) * u.n
 						break
 					}
 				}
@@ -598,15 +546,15 @@ func (e *Engine) readFacts(c compacted) facts {
 		}
 	}
 	if f.duration == "" {
-		for _, d := range durationWords {
+		for _, d := range e.lex.durationWords {
 			if i := strings.Index(s, d.word); i >= 0 {
-				f.duration, f.days = c.words(i, i+len(d.word)), d.days
+				f.duration, f.days = c.words(i, i+len(d.word)), d.n
 				break
 			}
 		}
 	}
 	if f.patient.Age == 0 {
-		for _, nn := range nativeNumbers {
+		for _, nn := range e.lex.ageNumbers {
 			if i := strings.Index(s, nn.word+"살"); i >= 0 {
 				f.patient.Age = nn.n
 				break
@@ -614,13 +562,13 @@ func (e *Engine) readFacts(c compacted) facts {
 		}
 	}
 	if f.patient.AgeDays == 0 && f.patient.AgeMonths == 0 {
-		if days, ok := nativeMonthAge(s); ok {
+		if days, ok := nativeMonthAge(s, e.lex.monthNumbers); ok {
 			f.patient.AgeDays, f.patient.Infant, f.patient.Child = days, true, true
 		}
 	}
-	for _, m := range infantWords {
+	for _, m := range e.lex.infantAges {
 		if strings.Contains(s, m.word) {
-			f.patient.AgeDays, f.patient.Infant, f.patient.Child = m.days, true, true
+			f.patient.AgeDays, f.patient.Infant, f.patient.Child = m.n, true, true
 			break
 		}
 	}

@@ -3,6 +3,7 @@ package triage
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -87,6 +88,34 @@ type lexicon struct {
 	// notAfter: a match starting with the key is void right after one of these
 	// characters ("발목이 부었어요" is not "목이 부었어요", "아이가" is not "이가").
 	notAfter map[string]string
+	// The grammar of facts and scopes (see the end of lexicon.tsv).
+	orJoins, negStop, boundNoun, infoEnd []string
+	groupSuffixes                        []groupSuffix
+	infantAges, ageNumbers, monthNumbers []wordCount
+	vitals                               []vitalKey
+	durationUnits, durationWords         []wordCount
+	durationMarks                        []string
+	childDepts                           []string
+	pregnancyDept                        string
+}
+
+// wordCount is a word with the number it stands for: an age in days, a numeral, a unit's
+// length in days.
+type wordCount struct {
+	word string
+	n    int
+}
+
+// vitalKey names the vital sign (pulse, sugar, bp, spo2, pain) a number after key measures.
+type vitalKey struct {
+	key  string
+	kind string
+}
+
+// groupSuffix follows a disease-group alias; long ones only an alias of two or more letters.
+type groupSuffix struct {
+	word string
+	long bool
 }
 
 // readTSV calls fn for every data line of a tab-separated file, with 1-based line numbers
@@ -160,6 +189,36 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		notAfter:   make(map[string]string),
 		exact:      make(map[string]Intent),
 	}
+	// lists are the kinds that are plain word lists.
+	lists := map[string]*[]string{
+		"neg":          &lx.neg,
+		"severe":       &lx.severe,
+		"extreme":      &lx.extreme,
+		"sudden":       &lx.sudden,
+		"pregnant":     &lx.pregnant,
+		"info":         &lx.info,
+		"childkeepsym": &lx.childKeepSym,
+		"josa":         &lx.suffixes,
+		"eomi":         &lx.suffixes,
+		"aux":          &lx.aux,
+		"undercare":    &lx.underCare,
+		"mild":         &lx.mild,
+		"barepain":     &lx.barePain,
+		"now":          &lx.now,
+		"resolved":     &lx.resolved,
+		"ask":          &lx.ask,
+		"worry":        &lx.worry,
+		"past":         &lx.past,
+		"habit":        &lx.habit,
+		"clauseend":    &lx.clauseEnd,
+		"clausekeep":   &lx.clauseKeep,
+		"notwho":       &lx.notWho,
+		"orjoin":       &lx.orJoins,
+		"negstop":      &lx.negStop,
+		"boundnoun":    &lx.boundNoun,
+		"infoend":      &lx.infoEnd,
+		"durationmark": &lx.durationMarks,
+	}
 	err := readTSV(fsys, "lexicon.tsv", 2, func(f []string) error {
 		kind, value := f[0], compactKey(f[1])
 		arg := ""
@@ -169,21 +228,11 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		if value == "" {
 			return fmt.Errorf("%s: empty value", kind)
 		}
+		if list, ok := lists[kind]; ok {
+			*list = append(*list, value)
+			return nil
+		}
 		switch kind {
-		case "neg":
-			lx.neg = append(lx.neg, value)
-		case "severe":
-			lx.severe = append(lx.severe, value)
-		case "extreme":
-			lx.extreme = append(lx.extreme, value)
-		case "sudden":
-			lx.sudden = append(lx.sudden, value)
-		case "pregnant":
-			lx.pregnant = append(lx.pregnant, value)
-		case "info":
-			lx.info = append(lx.info, value)
-		case "childkeepsym":
-			lx.childKeepSym = append(lx.childKeepSym, value)
 		case "exact":
 			switch in := Intent(arg); in {
 			case IntentGreeting, IntentHelp, IntentBooking, IntentMyReservations, IntentUnknown:
@@ -191,44 +240,16 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			default:
 				return fmt.Errorf("exact %q: unknown intent %q", f[1], arg)
 			}
-		case "josa", "eomi":
-			lx.suffixes = append(lx.suffixes, value)
 		case "lasting":
 			if lx.lasting == nil {
 				lx.lasting = make(map[string]bool)
 			}
 			lx.lasting[value] = true
-		case "aux":
-			lx.aux = append(lx.aux, value)
-		case "undercare":
-			lx.underCare = append(lx.underCare, value)
-		case "mild":
-			lx.mild = append(lx.mild, value)
-		case "barepain":
-			lx.barePain = append(lx.barePain, value)
-		case "now":
-			lx.now = append(lx.now, value)
-		case "resolved":
-			lx.resolved = append(lx.resolved, value)
-		case "ask":
-			lx.ask = append(lx.ask, value)
-		case "worry":
-			lx.worry = append(lx.worry, value)
-		case "past":
-			lx.past = append(lx.past, value)
-		case "habit":
-			lx.habit = append(lx.habit, value)
-		case "clauseend":
-			lx.clauseEnd = append(lx.clauseEnd, value)
-		case "clausekeep":
-			lx.clauseKeep = append(lx.clauseKeep, value)
 		case "subject":
 			if arg != "child" && arg != "other" {
 				return fmt.Errorf("subject %q: kind %q, want child or other", f[1], arg)
 			}
 			lx.subject = append(lx.subject, whoWord{Word: value, Kind: arg})
-		case "notwho":
-			lx.notWho = append(lx.notWho, value)
 		case "who":
 			switch arg {
 			case "child", "infant", "adult", "elderly", "self", "grown":
@@ -289,6 +310,45 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 				lx.ageChoices = append(lx.ageChoices, Choice{Label: f[1], Append: f[2]})
 			} else {
 				lx.durationChoices = append(lx.durationChoices, Choice{Label: f[1], Append: f[2]})
+			}
+		case "groupsuffix":
+			if arg != "" && arg != "long" {
+				return fmt.Errorf("groupsuffix %q: %q, want nothing or long", f[1], arg)
+			}
+			lx.groupSuffixes = append(lx.groupSuffixes, groupSuffix{word: value, long: arg == "long"})
+		case "infantage", "agenumber", "monthnumber", "durationunit", "durationword":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%s %q: %q is not a count", kind, f[1], arg)
+			}
+			wc := wordCount{word: value, n: n}
+			switch kind {
+			case "infantage":
+				lx.infantAges = append(lx.infantAges, wc)
+			case "agenumber":
+				lx.ageNumbers = append(lx.ageNumbers, wc)
+			case "monthnumber":
+				lx.monthNumbers = append(lx.monthNumbers, wc)
+			case "durationunit":
+				lx.durationUnits = append(lx.durationUnits, wc)
+			default:
+				lx.durationWords = append(lx.durationWords, wc)
+			}
+		case "vital":
+			switch arg {
+			case "pulse", "sugar", "bp", "spo2", "pain":
+			default:
+				return fmt.Errorf("vital %q: kind %q, want pulse, sugar, bp, spo2 or pain", f[1], arg)
+			}
+			lx.vitals = append(lx.vitals, vitalKey{key: value, kind: arg})
+		case "childdept", "pregnancydept":
+			if _, err := canonicalDept(f[1]); err != nil {
+				return err
+			}
+			if kind == "childdept" {
+				lx.childDepts = append(lx.childDepts, f[1])
+			} else {
+				lx.pregnancyDept = f[1]
 			}
 		case "deptchoice":
 			if len(f) < 4 {
@@ -422,14 +482,6 @@ func loadSymptoms(fsys fs.FS, lx *lexicon) ([]symptom, error) {
 	return out, err
 }
 
-// predicates are the @names a red-flag rule may use besides symptom ids.
-var predicates = map[string]bool{
-	"@infant3m": true, "@infant": true, "@child": true, "@pregnant": true, "@elderly": true,
-	"@pulse": true, "@sugar": true, "@bp": true,
-	"@fever38": true, "@temp39": true, "@temp40": true, "@severe": true, "@extreme": true, "@sudden": true,
-	"@chronic": true, "@mild": true, "@undercare": true, "@spo2": true, "@spo2er": true, "@lowtemp": true, "@hypotension": true, "@bp160": true, "@bp220": true, "@pain8": true,
-}
-
 // loadRules reads redflags.tsv: ID, LEVEL (emergency_119, emergency_er or crisis), NAME,
 // WHEN (terms joined by &, alternatives by |).
 func loadRules(fsys fs.FS, symptoms []symptom) ([]rule, error) {
@@ -457,12 +509,12 @@ func loadRules(fsys fs.FS, symptoms []symptom) ([]rule, error) {
 			items := splitList(term, "|")
 			for _, it := range items {
 				if id, ok := strings.CutPrefix(it, "!"); ok {
-					if len(items) != 1 || !known[id] && !predicates[id] {
+					if len(items) != 1 || !known[id] && predicates[id] == nil {
 						return fmt.Errorf("rule %s: %q: a !symptom term stands alone and names a known symptom", r.ID, term)
 					}
 					continue
 				}
-				if !known[strings.TrimPrefix(it, "~")] && !predicates[it] {
+				if !known[strings.TrimPrefix(it, "~")] && predicates[it] == nil {
 					return fmt.Errorf("rule %s: unknown symptom or predicate %q", r.ID, it)
 				}
 			}
@@ -558,17 +610,29 @@ func checkLabel(label string, conds map[string]*Condition) error {
 	return fmt.Errorf("unknown label %q", label)
 }
 
-// answerKeys are the answer texts the engine needs from answers.tsv.
+// answerKeys are the answer texts the engine needs from answers.tsv, besides a
+// because_@NAME reason for every predicate.
 var answerKeys = []string{"unknown", "unknown_condition", "crisis", "emergency_119", "emergency_er", "greeting", "help",
 	"booking", "my_reservations", "bare_pain", "where_question", "where_pain_question", "which_question",
 	"age_question", "duration_question", "symptom_why", "symptom_dept", "symptom_others", "symptom_child", "symptom_watch", "advice_clinic_today", "advice_clinic_soon",
-	"advice_self_care", "group"}
+	"advice_self_care", "group", "because_default", "because_mention", "because_pregnant",
+	"flag_classifier", "flag_learned", "flag_learned_crisis"}
 
-// loadAnswers reads answers.tsv: KEY<TAB>TEXT, every key of answerKeys once.
+// requiredAnswers are answerKeys and a because_@NAME for every predicate.
+func requiredAnswers() []string {
+	keys := slices.Clone(answerKeys)
+	for _, p := range slices.Sorted(maps.Keys(predicates)) {
+		keys = append(keys, "because_"+p)
+	}
+	return keys
+}
+
+// loadAnswers reads answers.tsv: KEY<TAB>TEXT, every key of requiredAnswers once.
 func loadAnswers(fsys fs.FS) (map[string]string, error) {
+	keys := requiredAnswers()
 	out := make(map[string]string)
 	err := readTSV(fsys, "answers.tsv", 2, func(f []string) error {
-		if !slices.Contains(answerKeys, f[0]) {
+		if !slices.Contains(keys, f[0]) {
 			return fmt.Errorf("unknown answer key %q", f[0])
 		}
 		if _, dup := out[f[0]]; dup {
@@ -580,7 +644,7 @@ func loadAnswers(fsys fs.FS) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range answerKeys {
+	for _, k := range keys {
 		if out[k] == "" {
 			return nil, fmt.Errorf("answers.tsv: no text for %q", k)
 		}

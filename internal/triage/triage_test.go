@@ -286,7 +286,7 @@ func testFiles() fstest.MapFS {
 
 func testAnswers() string {
 	var b strings.Builder
-	for _, k := range answerKeys {
+	for _, k := range requiredAnswers() {
 		b.WriteString(k + "\t" + k + " 안내\n")
 	}
 	return b.String()
