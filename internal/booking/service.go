@@ -20,7 +20,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/hours"
-	"heydoctor/internal/sqlstore"
 )
 
 // Limits on requests, so that a hostile client cannot make a query walk months of slots
@@ -41,7 +40,7 @@ const (
 
 // Service books, looks up and changes reservations. Set the hooks before first use.
 type Service struct {
-	store *sqlstore.Store
+	store Store
 	cal   *hours.Calendar
 	now   func() time.Time
 	log   *slog.Logger
@@ -56,7 +55,7 @@ type Service struct {
 
 // NewService returns a Service. cal may be nil (no public holidays known); now is the
 // clock, time.Now when nil.
-func NewService(store *sqlstore.Store, cal *hours.Calendar, now func() time.Time, log *slog.Logger) *Service {
+func NewService(store Store, cal *hours.Calendar, now func() time.Time, log *slog.Logger) *Service {
 	if now == nil {
 		now = time.Now
 	}

@@ -16,7 +16,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/egress"
-	"heydoctor/internal/sqlstore"
 )
 
 // Webhook headers. Receivers check the signature with Verify.
@@ -126,7 +125,7 @@ func Backoff(attempt int) time.Duration {
 // Dispatcher delivers queued webhook events. Several replicas may run one: a delivery is
 // leased before it is sent, so each is sent by one of them at a time.
 type Dispatcher struct {
-	store  *sqlstore.Store
+	store  DeliveryStore
 	client *http.Client
 	log    *slog.Logger
 	now    func() time.Time
@@ -139,7 +138,7 @@ type Dispatcher struct {
 // NewDispatcher returns a Dispatcher. client should have a timeout and must not reach
 // internal addresses; when nil, an egress client (public addresses only, checked at
 // connect time, no redirects, 10-second timeout) is used.
-func NewDispatcher(store *sqlstore.Store, client *http.Client, log *slog.Logger, now func() time.Time) *Dispatcher {
+func NewDispatcher(store DeliveryStore, client *http.Client, log *slog.Logger, now func() time.Time) *Dispatcher {
 	if client == nil {
 		client = egress.NewClient(egress.Options{})
 	}

@@ -23,7 +23,6 @@ import (
 	"heydoctor/internal/booking"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/limit"
-	"heydoctor/internal/sqlstore"
 )
 
 // Limits on what a patient may type.
@@ -60,7 +59,7 @@ type Hours interface {
 
 // Service checks patients in and runs the queue. Set the hooks before first use.
 type Service struct {
-	store *sqlstore.Store
+	store Store
 	hours Hours
 	now   func() time.Time
 	log   *slog.Logger
@@ -75,7 +74,7 @@ type Service struct {
 }
 
 // NewService returns a Service; now is the clock, time.Now when nil.
-func NewService(store *sqlstore.Store, h Hours, now func() time.Time, log *slog.Logger) *Service {
+func NewService(store Store, h Hours, now func() time.Time, log *slog.Logger) *Service {
 	if now == nil {
 		now = time.Now
 	}
