@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"heydoctor/internal/syncbuf"
 )
 
 // The harness starts real processes: heydoctor replicas (built once per test run)
@@ -90,7 +92,7 @@ type app struct {
 	bin  string
 	env  []string
 	args []string
-	log  *lockedBuffer
+	log  *syncbuf.Buffer
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -160,7 +162,7 @@ func startApp(tb testing.TB, opt appOptions) *app {
 			"HEYDOCTOR_LOG_LEVEL=info",
 		}, opt.Env...),
 		args: append([]string{"serve"}, opt.Args...),
-		log:  &lockedBuffer{},
+		log:  &syncbuf.Buffer{},
 	}
 	tb.Cleanup(func() {
 		a.Stop()
@@ -250,7 +252,7 @@ type edge struct {
 	// Client speaks HTTPS to nginx from 127.0.0.3, trusts the test certificate, sends
 	// SNI "localhost", does not follow redirects and does not decompress.
 	Client *http.Client
-	log    *lockedBuffer
+	log    *syncbuf.Buffer
 }
 
 // ClientAddr is the loopback address the edge client connects from, so that the
@@ -311,7 +313,7 @@ func startNginx(tb testing.TB, upstreams ...string) *edge {
 	writeFile(tb, filepath.Join(prefix, "heydoctor.conf"), []byte(conf))
 	writeFile(tb, filepath.Join(prefix, "nginx.conf"), []byte(mainConf(prefix)))
 
-	log := &lockedBuffer{}
+	log := &syncbuf.Buffer{}
 	cmd := exec.Command(bin, "-p", prefix, "-e", filepath.Join(prefix, "logs", "error.log"),
 		"-c", filepath.Join(prefix, "nginx.conf"), "-g", "daemon off;")
 	cmd.Stdout, cmd.Stderr = log, log
@@ -517,24 +519,6 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
-}
-
-// lockedBuffer collects a process's output while tests read it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // get fetches url with c and returns the response with its body read (at most 8 MiB).

@@ -27,32 +27,29 @@ import (
 	"heydoctor/internal/kakao"
 	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
+	"heydoctor/internal/syncbuf"
 )
 
-// lockedBuffer collects output from run and tells when the server announced its address.
-type lockedBuffer struct {
+// serverOutput collects output from run and tells when the server announced its address.
+type serverOutput struct {
+	syncbuf.Buffer
 	mu   sync.Mutex
-	buf  bytes.Buffer
 	addr chan string
 }
 
 var listenRE = regexp.MustCompile(`listening on (https?://\S+)`)
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if m := listenRE.FindSubmatch(b.buf.Bytes()); m != nil && b.addr != nil {
-		b.addr <- string(m[1])
-		b.addr = nil
+func (o *serverOutput) Write(p []byte) (int, error) {
+	n, err := o.Buffer.Write(p)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.addr != nil {
+		if m := listenRE.FindStringSubmatch(o.String()); m != nil {
+			o.addr <- m[1]
+			o.addr = nil
+		}
 	}
-	return len(p), nil
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return n, err
 }
 
 func env(vars map[string]string) func(string) string {
@@ -60,19 +57,19 @@ func env(vars map[string]string) func(string) string {
 }
 
 // startServer calls run on :0 and returns the base URL once /readyz answers 200.
-func startServer(t *testing.T, dsn string, extra ...string) (string, *lockedBuffer) {
+func startServer(t *testing.T, dsn string, extra ...string) (string, *serverOutput) {
 	t.Helper()
 	return startServerWithin(t, 60*time.Second, dsn, extra...)
 }
 
 // startServerWithin is startServer for a start that may take up to timeout (the
 // nationwide seed under the race detector).
-func startServerWithin(t *testing.T, timeout time.Duration, dsn string, extra ...string) (string, *lockedBuffer) {
+func startServerWithin(t *testing.T, timeout time.Duration, dsn string, extra ...string) (string, *serverOutput) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	announced := make(chan string, 1)
-	stdout := &lockedBuffer{addr: announced}
-	stderr := &lockedBuffer{}
+	stdout := &serverOutput{addr: announced}
+	stderr := &serverOutput{}
 	done := make(chan error, 1)
 	args := append([]string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--seed", "demo"}, extra...)
 	go func() { done <- run(ctx, args, env(nil), strings.NewReader(""), stdout, stderr) }()
@@ -420,7 +417,7 @@ func TestServeTLS(t *testing.T) {
 	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	announced := make(chan string, 1)
-	stdout, stderr := &lockedBuffer{addr: announced}, &lockedBuffer{}
+	stdout, stderr := &serverOutput{addr: announced}, &serverOutput{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"heydoctor", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "h.db"), "--seed", "none",

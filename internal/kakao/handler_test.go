@@ -1,7 +1,6 @@
 package kakao
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/chat"
+	"heydoctor/internal/syncbuf"
 )
 
 // responderFunc adapts a function to Responder.
@@ -172,26 +171,8 @@ func TestHandlerPassesInput(t *testing.T) {
 	}
 }
 
-// lockedBuffer lets the responder goroutine and the test share a log sink.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestHandlerLogsNoHealthDetailsAtInfo(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	h := &Handler{Responder: responderFunc(func(context.Context, chat.Input) (chat.Reply, error) {
 		return chat.Reply{}, errors.New("failed")
 	}), Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))}
