@@ -34,7 +34,7 @@ func appConfig(cfg *config, log *slog.Logger, reg *prometheus.Registry) app.Conf
 }
 
 // webConfig is the HTTP server's configuration around the engines of a.
-func webConfig(cfg *config, a *app.App, log *slog.Logger, reg *prometheus.Registry) web.Config {
+func webConfig(cfg *config, a *app.App, store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) web.Config {
 	return web.Config{
 		Logger:         log,
 		Registry:       reg,
@@ -43,7 +43,7 @@ func webConfig(cfg *config, a *app.App, log *slog.Logger, reg *prometheus.Regist
 		KakaoJSKey:     cfg.KakaoJSKey,
 		Kakao:          a.Kakao,
 		Directory:      a.Directory,
-		Store:          a.Store,
+		Store:          store,
 		Triage:         a.Triage,
 		Chat:           a.Chat,
 		Booking:        a.Booking,

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
 	}
 
-	srv, err := web.NewServer(webConfig(cfg, engines, log, reg))
+	srv, err := web.NewServer(webConfig(cfg, engines, store, log, reg))
 	if err != nil {
 		return err
 	}

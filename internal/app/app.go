@@ -26,7 +26,6 @@ import (
 	"heydoctor/internal/hours"
 	"heydoctor/internal/kakao"
 	"heydoctor/internal/queue"
-	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/triage"
 )
 
@@ -35,8 +34,19 @@ import (
 // some, so that an edit shows on every replica within two seconds.
 const DirectoryPoll = time.Second
 
-// Store is the database as the engines use it.
-type Store = *sqlstore.Store
+// Store is the database as the engines use it; internal/sqlstore implements it.
+type Store interface {
+	directory.Store
+	booking.Store
+	booking.DeliveryStore
+	queue.Store
+	chat.Store
+	// CountInstitutions and LastImport feed the directory metrics.
+	CountInstitutions(ctx context.Context) (map[heydoctor.InstitutionKind]int, error)
+	LastImport(ctx context.Context) (time.Time, error)
+	// DeleteExpiredConversations drops conversations past their expiry.
+	DeleteExpiredConversations(ctx context.Context) (int64, error)
+}
 
 // Config is what the engines are built from.
 type Config struct {
@@ -61,7 +71,6 @@ type Config struct {
 
 // App is the running set of engines.
 type App struct {
-	Store     Store
 	Directory *directory.Directory
 	Triage    *triage.Engine
 	Booking   *booking.Service
@@ -91,7 +100,7 @@ func New(ctx context.Context, cfg Config, store Store) (*App, error) {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	log := cfg.Logger
-	a := &App{Store: store, Registry: cfg.Registry}
+	a := &App{Registry: cfg.Registry}
 	cal := hours.NewCalendar()
 	a.Directory = directory.New(store, cal, log, cfg.Now)
 	// The directory load reads the database and the triage model trains on the CPU: do
