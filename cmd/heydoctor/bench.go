@@ -24,7 +24,6 @@ import (
 	"heydoctor/internal/hours"
 	"heydoctor/internal/nearby"
 	"heydoctor/internal/publicdata"
-	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/synth"
 )
 
@@ -256,14 +255,11 @@ func benchDirectory(ctx context.Context, env *environment, n int, dsn string) er
 	if dsn == "" {
 		dsn = filepath.Join(dir, "bench.db")
 	}
-	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	store, err := openStore(ctx, &storeConfig{DB: dsn}, discardLogger())
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	start := time.Now()
 	if n <= 0 {
 		if err := demo.LoadNational(ctx, store, discardLogger()); err != nil {
