@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,7 +34,7 @@ func (e *Engine) bookInstitution(ctx context.Context, st *state, id int64) (Repl
 		if st.Department != "" && d.Department != st.Department && len(doctors) > 1 && hasDept(doctors, st.Department) {
 			continue
 		}
-		r.Choices = append(r.Choices, Choice{Label: truncate(d.Name, 14), Value: "doc:" + strconv.FormatInt(d.ID, 10)})
+		r.Choices = append(r.Choices, Choice{Label: truncate(d.Name, 14), Value: choiceDoctor.withID(d.ID)})
 		if len(r.Choices) == 9 {
 			break
 		}
@@ -78,7 +77,7 @@ func (e *Engine) bookDoctor(ctx context.Context, st *state, doctorID int64, hint
 		}
 		seen[d] = true
 		t := d.Time()
-		r.Choices = append(r.Choices, Choice{Label: fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday()))), Value: "day:" + string(d)})
+		r.Choices = append(r.Choices, Choice{Label: fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday()))), Value: choiceDay.with(string(d))})
 		if len(r.Choices) == 9 {
 			break
 		}
@@ -129,10 +128,10 @@ func (e *Engine) bookDay(ctx context.Context, st *state, day, from, hint string)
 			continue
 		}
 		if shown == slotPage {
-			r.Choices = append(r.Choices, Choice{Label: "더 늦은 시간", Value: "day:" + string(d) + "@" + t.Format("1504")})
+			r.Choices = append(r.Choices, Choice{Label: "더 늦은 시간", Value: choiceDay.with(string(d) + "@" + t.Format("1504"))})
 			break
 		}
-		r.Choices = append(r.Choices, Choice{Label: t.Format("15:04"), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
+		r.Choices = append(r.Choices, Choice{Label: t.Format("15:04"), Value: choiceSlot.withID(s.Start.Unix())})
 		shown++
 	}
 	if shown == 0 {
@@ -141,7 +140,7 @@ func (e *Engine) bookDay(ctx context.Context, st *state, day, from, hint string)
 			r.Texts = []string{hint + "\n그 뒤로는 남은 시간이 없어요. 다른 날을 골라 주세요."}
 		}
 	}
-	r.Choices = append(r.Choices, Choice{Label: "다른 날", Value: "doc:" + strconv.FormatInt(st.Doctor, 10)}, restartChoice)
+	r.Choices = append(r.Choices, Choice{Label: "다른 날", Value: choiceDoctor.withID(st.Doctor)}, restartChoice)
 	return r, nil
 }
 
@@ -205,7 +204,7 @@ func (e *Engine) takePhone(st *state, text string) Reply {
 	}
 	return Reply{
 		Texts:   []string{fmt.Sprintf("이대로 예약할까요?\n• %s\n• %s\n• %s님, %s", inst, kstTime(time.Unix(st.Start, 0)), st.Name, booking.FormatPhone(phone))},
-		Choices: []Choice{{Label: "예약하기", Value: "confirm"}, restartChoice},
+		Choices: []Choice{{Label: "예약하기", Value: choiceConfirm.value()}, restartChoice},
 	}
 }
 
@@ -224,7 +223,7 @@ func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply
 		if errors.As(err, &ce) {
 			rep := Reply{Texts: []string{"아쉽게도 방금 다른 분이 그 시간을 예약했어요. 다른 시간을 골라 주세요."}}
 			for _, s := range ce.Alternatives {
-				rep.Choices = append(rep.Choices, Choice{Label: kstShort(s.Start), Value: "slot:" + strconv.FormatInt(s.Start.Unix(), 10)})
+				rep.Choices = append(rep.Choices, Choice{Label: kstShort(s.Start), Value: choiceSlot.withID(s.Start.Unix())})
 			}
 			rep.Choices = append(rep.Choices, restartChoice)
 			return rep, nil
@@ -236,7 +235,7 @@ func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply
 		status = "예약이 확정됐어요."
 	}
 	text := fmt.Sprintf("%s\n예약번호: %s\n%s\n예약번호와 전화번호로 확인하거나 취소할 수 있어요.", status, r.Code, kstTime(r.Start))
-	rep := Reply{Texts: []string{text}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}
+	rep := Reply{Texts: []string{text}, Choices: []Choice{{Label: "내 예약", Value: choiceMine.value()}, restartChoice}}
 	if base := e.base(ctx); base != "" {
 		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + "/reservations/lookup"}}}}
 	}

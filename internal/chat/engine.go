@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -132,14 +131,15 @@ func (e *Engine) Respond(ctx context.Context, in Input) (Reply, error) {
 		st.Lat, st.Lng, st.Place = in.Location.Lat, in.Location.Lng, "현재 위치"
 	}
 	text := cleanText(in.Text)
-	choice := strings.TrimSpace(in.Choice)
-	if choice != "" && (len(choice) > maxChoiceLen || !offered(st, choice)) {
-		choice = "" // stale or forged: treat the tap as its text
+	tapped := strings.TrimSpace(in.Choice)
+	if tapped != "" && (len(tapped) > maxChoiceLen || !offered(st, tapped)) {
+		tapped = "" // stale or forged: treat the tap as its text
 	}
-	if choice == "" {
-		choice = matchLabel(st, text)
+	if tapped == "" {
+		tapped = matchLabel(st, text)
 	}
-	reply, err := e.turn(ctx, in, st, text, choice)
+	c, _ := parseChoice(tapped)
+	reply, err := e.turn(ctx, in, st, text, c)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -209,7 +209,11 @@ func offered(st *state, v string) bool {
 		}
 	}
 	// Global commands are always allowed.
-	return v == "restart" || v == "help" || v == "my" || v == "myqueue"
+	switch c, _ := parseChoice(v); c.kind {
+	case choiceRestart, choiceHelp, choiceMine, choiceMyQueue:
+		return true
+	}
+	return false
 }
 
 // matchLabel turns a typed text that equals a command word into that command.
@@ -217,14 +221,14 @@ func matchLabel(st *state, text string) string {
 	switch strings.TrimSpace(strings.TrimSuffix(text, "요")) {
 	case "처음으로", "처음", "다시", "다시 시작", "취소", "그만":
 		if st.Step == stepName || st.Step == stepPhone || st.Step == stepConfirm || st.Step == stepLinkCode || st.Step == stepLinkPhone || strings.HasPrefix(st.Step, "q_") || text != "취소" {
-			return "restart"
+			return choiceRestart.value()
 		}
 	case "도움말", "사용법":
-		return "help"
+		return choiceHelp.value()
 	case "내 예약", "내예약", "예약 확인":
-		return "my"
+		return choiceMine.value()
 	case "내 순서", "내순서", "접수 확인":
-		return "myqueue"
+		return choiceMyQueue.value()
 	}
 	// The words of an offered choice: a tap whose channel sent only the text.
 	for i, w := range st.Words {
@@ -235,61 +239,70 @@ func matchLabel(st *state, text string) string {
 	return ""
 }
 
-var restartChoice = Choice{Label: "처음으로", Value: "restart"}
+var restartChoice = Choice{Label: "처음으로", Value: choiceRestart.value()}
 
-func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice string) (Reply, error) {
-	switch {
-	case choice == "restart":
+func (e *Engine) turn(ctx context.Context, in Input, st *state, text string, c choice) (Reply, error) {
+	// An arm that does not return (a stale index, a choice of the wrong step or channel)
+	// leaves the turn to the typed text.
+	switch c.kind {
+	case choiceRestart:
 		*st = state{Lat: st.Lat, Lng: st.Lng, Place: st.Place}
 		return e.welcome(), nil
-	case choice == "help":
+	case choiceHelp:
 		return e.help(), nil
-	case choice == "my":
+	case choiceMine:
 		return e.myReservations(ctx, in, st)
-	}
-	if r, ok, err := e.queueTurn(ctx, in, st, text, choice); ok {
-		return r, err
-	}
-	switch {
-	case strings.HasPrefix(choice, "q:"):
-		i, _ := strconv.Atoi(strings.TrimPrefix(choice, "q:"))
-		if i >= 0 && i < len(st.Questions) {
-			st.Text = strings.TrimSpace(st.Text + " " + st.Questions[i])
-			st.Questions = nil
-			return e.analyze(ctx, in, st, st.Text)
+	case choiceQuestion:
+		if i := int(c.number()); i >= 0 && i < len(st.Questions) {
+			return e.answerQuestion(ctx, in, st, i)
 		}
-	case strings.HasPrefix(choice, "dept:"):
-		if d, ok := heydoctor.LookupDepartment(strings.TrimPrefix(choice, "dept:")); ok {
+	case choiceDept:
+		if d, ok := heydoctor.LookupDepartment(c.arg); ok {
 			st.Department = d.Code
 			return e.near(ctx, st)
 		}
-	case choice == "near":
+	case choiceNear:
 		return e.near(ctx, st)
-	case choice == "er":
+	case choiceER:
 		st.Department = "er"
 		return e.near(ctx, st)
-	case strings.HasPrefix(choice, "place:"):
-		i, _ := strconv.Atoi(strings.TrimPrefix(choice, "place:"))
-		return e.pickPlace(ctx, st, i)
-	case strings.HasPrefix(choice, "book:"):
-		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "book:"), 10, 64)
-		return e.bookInstitution(ctx, st, id)
-	case strings.HasPrefix(choice, "doc:"):
-		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "doc:"), 10, 64)
-		return e.bookDoctor(ctx, st, id, "")
-	case strings.HasPrefix(choice, "day:"):
-		day, from, _ := strings.Cut(strings.TrimPrefix(choice, "day:"), "@")
+	case choicePlace:
+		return e.pickPlace(ctx, st, int(c.number()))
+	case choiceBook:
+		return e.bookInstitution(ctx, st, c.number())
+	case choiceDoctor:
+		return e.bookDoctor(ctx, st, c.number(), "")
+	case choiceDay:
+		day, from, _ := strings.Cut(c.arg, "@")
 		return e.bookDay(ctx, st, day, from, "")
-	case strings.HasPrefix(choice, "slot:"):
-		at, _ := strconv.ParseInt(strings.TrimPrefix(choice, "slot:"), 10, 64)
-		return e.pickSlot(st, at), nil
-	case choice == "confirm" && st.Step == stepConfirm:
-		return e.confirmBooking(ctx, in, st)
-	case strings.HasPrefix(choice, "cancel:"):
-		return e.cancelReservation(ctx, in, st, strings.TrimPrefix(choice, "cancel:"))
-	case choice == "link" && in.Channel == heydoctor.ChannelKakao:
-		st.Step, st.LinkCode = stepLinkCode, ""
-		return Reply{Texts: []string{"홈페이지나 전화로 한 예약을 불러올게요. 예약 번호를 적어 주세요. (예: ABCD2345)"}, Choices: []Choice{restartChoice}}, nil
+	case choiceSlot:
+		return e.pickSlot(st, c.number()), nil
+	case choiceConfirm:
+		if st.Step == stepConfirm {
+			return e.confirmBooking(ctx, in, st)
+		}
+	case choiceCancel:
+		return e.cancelReservation(ctx, in, st, c.arg)
+	case choiceLink:
+		if in.Channel == heydoctor.ChannelKakao {
+			return e.startLink(st), nil
+		}
+	case choiceMyQueue:
+		if e.Queue != nil {
+			return e.myQueue(ctx, in, st)
+		}
+	case choiceQueue:
+		if e.Queue != nil {
+			return e.queueStart(ctx, st, c.number())
+		}
+	case choiceQueueCancel:
+		if e.Queue != nil {
+			return e.cancelTicket(ctx, in, st, c.arg)
+		}
+	case choiceQueueConfirm:
+		if e.Queue != nil && st.Step == stepQueueConfirm {
+			return e.confirmCheckIn(ctx, in, st)
+		}
 	}
 
 	switch st.Step {
@@ -310,6 +323,14 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 		return e.takeLinkCode(st, text), nil
 	case stepLinkPhone:
 		return e.linkReservation(ctx, in, st, text)
+	case stepQueueName:
+		if e.Queue != nil && c.kind == choiceNone {
+			return e.takeQueueName(st, text), nil
+		}
+	case stepQueuePhone:
+		if e.Queue != nil && c.kind == choiceNone {
+			return e.takeQueuePhone(st, text), nil
+		}
 	}
 	if text == "" {
 		return e.help(), nil
@@ -326,15 +347,15 @@ func (e *Engine) turn(ctx context.Context, in Input, st *state, text, choice str
 func (e *Engine) welcome() Reply {
 	return Reply{
 		Texts: []string{"안녕하세요, HeyDoctor예요. 어디가 어떻게 불편한지 평소 말투로 적어 주세요. 응급인지 먼저 살피고, 맞는 진료과와 지금 진료 중인 가까운 병원을 알려 드릴게요.\n예: \"애가 어젯밤부터 열이 39도까지 나요\""},
-		Choices: []Choice{{Label: "내과 찾기", Value: "dept:D001"}, {Label: "소아청소년과 찾기", Value: "dept:D002"},
-			{Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, {Label: "내 순서", Value: "myqueue"}, {Label: "도움말", Value: "help"}},
+		Choices: []Choice{{Label: "내과 찾기", Value: choiceDept.with("D001")}, {Label: "소아청소년과 찾기", Value: choiceDept.with("D002")},
+			{Label: "근처 응급실", Value: choiceER.value()}, {Label: "내 예약", Value: choiceMine.value()}, {Label: "내 순서", Value: choiceMyQueue.value()}, {Label: "도움말", Value: choiceHelp.value()}},
 	}
 }
 
 func (e *Engine) help() Reply {
 	return Reply{
 		Texts:   []string{"이렇게 쓸 수 있어요.\n• 증상 적기: \"목이 따끔하고 열이 나요\" → 응급 여부, 맞는 진료과, 가까운 병원\n• 질환 묻기: \"비염이란?\"\n• 병원 찾기: 진료과를 고르고 동네 이름(예: 정왕동)을 적으면 지금 진료 중인 곳을 보여 드려요\n• 예약 확인·취소: \"내 예약\"\n언제든 \"처음으로\"를 누르면 다시 시작해요.\n위급하면 바로 119에 전화하세요."},
-		Choices: []Choice{{Label: "내과 찾기", Value: "dept:D001"}, {Label: "근처 응급실", Value: "er"}, {Label: "내 예약", Value: "my"}, restartChoice},
+		Choices: []Choice{{Label: "내과 찾기", Value: choiceDept.with("D001")}, {Label: "근처 응급실", Value: choiceER.value()}, {Label: "내 예약", Value: choiceMine.value()}, restartChoice},
 	}
 }
 

@@ -44,7 +44,7 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 	if st.Department == "er" {
 		results, radius := e.nearestER(st)
 		r := Reply{Texts: []string{erIntro(st, results, radius)}, Cards: append([]Card{call119}, e.institutionCards(ctx, st, results)...)}
-		r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
+		r.Choices = append(r.Choices, Choice{Label: "다른 동네", Value: choicePlace.with("-1")}, restartChoice)
 		return r, nil
 	}
 	q := directory.Query{Query: nearby.Query{Lat: st.Lat, Lng: st.Lng, RadiusM: 5000, Limit: 5}}
@@ -65,10 +65,10 @@ func (e *Engine) near(ctx context.Context, st *state) (Reply, error) {
 	}
 	if len(results) == 0 {
 		return Reply{Texts: []string{fmt.Sprintf("%s 근처 5km 안에서 %s 찾지 못했어요. 다른 동네 이름을 적어 주세요.", st.Place, josa(label, "을", "를"))},
-			Choices: []Choice{{Label: "다른 동네", Value: "place:-1"}, restartChoice}}, nil
+			Choices: []Choice{{Label: "다른 동네", Value: choicePlace.with("-1")}, restartChoice}}, nil
 	}
 	r := Reply{Texts: []string{intro + "\n진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요."}, Cards: e.institutionCards(ctx, st, results)}
-	r.Choices = append(e.queueChoices(ctx, results), Choice{Label: "다른 동네", Value: "place:-1"}, restartChoice)
+	r.Choices = append(e.queueChoices(ctx, results), Choice{Label: "다른 동네", Value: choicePlace.with("-1")}, restartChoice)
 	return r, nil
 }
 
@@ -86,7 +86,7 @@ func (e *Engine) institutionCards(ctx context.Context, st *state, results []dire
 			c.Buttons = append(c.Buttons, Button{Label: "전화", Kind: ButtonPhone, Value: in.Phone})
 		}
 		if in.Onboarded {
-			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: "book:" + strconv.FormatInt(in.ID, 10), Say: in.Name + " 예약할게요"})
+			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: choiceBook.withID(in.ID), Say: in.Name + " 예약할게요"})
 		}
 		c.Buttons = append(c.Buttons, Button{Label: "지도", Kind: ButtonLink, Value: "https://map.kakao.com/link/map/" + url.PathEscape(in.Name) + "," +
 			strconv.FormatFloat(in.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(in.Lng, 'f', 6, 64)})
@@ -130,7 +130,7 @@ func (e *Engine) findPlace(ctx context.Context, st *state, text string) (Reply, 
 	r := Reply{Texts: []string{fmt.Sprintf("'%s'(이)라는 곳이 여러 군데 있어요. 어느 곳인가요?", truncate(text, 20))}}
 	for i, p := range places {
 		st.Questions = append(st.Questions, fmt.Sprintf("%s|%f|%f", p.Name, p.Lat, p.Lng))
-		r.Choices = append(r.Choices, Choice{Label: truncate(p.Name, 14), Value: "place:" + strconv.Itoa(i)})
+		r.Choices = append(r.Choices, Choice{Label: truncate(p.Name, 14), Value: choicePlace.with(strconv.Itoa(i))})
 	}
 	r.Choices = append(r.Choices, restartChoice)
 	return r, nil

@@ -23,7 +23,7 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 	if err != nil {
 		return e.bookingError(err), nil
 	}
-	link := Choice{Label: "다른 예약 불러오기", Value: "link"}
+	link := Choice{Label: "다른 예약 불러오기", Value: choiceLink.value()}
 	if len(list) == 0 {
 		return Reply{Texts: []string{"이 카카오톡 계정으로 한 예약 중 다가오는 예약이 없어요. 홈페이지나 전화로 한 예약은 예약 번호와 전화번호로 불러올 수 있어요."},
 			Choices: []Choice{link, restartChoice}}, nil
@@ -39,7 +39,7 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 			desc += "\n" + res.Doctor.Name
 		}
 		desc += "\n예약번호 " + res.Code
-		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: "cancel:" + res.Code, Say: "예약 " + res.Code + " 취소할게요"}}})
+		r.Cards = append(r.Cards, Card{Title: title, Description: desc, Buttons: []Button{{Label: "예약 취소", Kind: ButtonChoice, Value: choiceCancel.with(res.Code), Say: "예약 " + res.Code + " 취소할게요"}}})
 	}
 	r.Choices = []Choice{link, restartChoice}
 	return r, nil
@@ -53,12 +53,18 @@ func (e *Engine) cancelReservation(ctx context.Context, in Input, st *state, cod
 	}
 	res, err := e.booking.CancelForKakao(ctx, in.UserKey, code)
 	if heydoctor.KindOf(err) == heydoctor.NotFound {
-		return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+		return Reply{Texts: []string{"그 예약을 찾지 못했어요."}, Choices: []Choice{{Label: "내 예약", Value: choiceMine.value()}, restartChoice}}, nil
 	}
 	if err != nil {
 		return e.bookingError(err), nil
 	}
-	return Reply{Texts: []string{fmt.Sprintf("예약(%s, %s)을 취소했어요.", code, kstTime(res.Start))}, Choices: []Choice{{Label: "내 예약", Value: "my"}, restartChoice}}, nil
+	return Reply{Texts: []string{fmt.Sprintf("예약(%s, %s)을 취소했어요.", code, kstTime(res.Start))}, Choices: []Choice{{Label: "내 예약", Value: choiceMine.value()}, restartChoice}}, nil
+}
+
+// startLink asks for the code of a reservation made on the website or by phone.
+func (e *Engine) startLink(st *state) Reply {
+	st.Step, st.LinkCode = stepLinkCode, ""
+	return Reply{Texts: []string{"홈페이지나 전화로 한 예약을 불러올게요. 예약 번호를 적어 주세요. (예: ABCD2345)"}, Choices: []Choice{restartChoice}}
 }
 
 func (e *Engine) takeLinkCode(st *state, text string) Reply {
@@ -84,7 +90,7 @@ func (e *Engine) linkReservation(ctx context.Context, in Input, st *state, text 
 	}
 	if _, err := e.booking.LinkKakao(ctx, in.UserKey, code, text); err != nil {
 		rep := e.bookingError(err)
-		rep.Choices = append([]Choice{{Label: "다시 불러오기", Value: "link"}}, rep.Choices...)
+		rep.Choices = append([]Choice{{Label: "다시 불러오기", Value: choiceLink.value()}}, rep.Choices...)
 		return rep, nil
 	}
 	rep, err := e.myReservations(ctx, in, st)

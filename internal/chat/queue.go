@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,51 +30,27 @@ const (
 // maxQueueChoices is how many "지금 접수" quick replies follow the open-clinics cards.
 const maxQueueChoices = 2
 
-// queueTurn handles the check-in flow's choices and typed steps; ok is false when the
-// turn is not about check-in.
-func (e *Engine) queueTurn(ctx context.Context, in Input, st *state, text, choice string) (r Reply, ok bool, err error) {
-	if e.Queue == nil {
-		return Reply{}, false, nil
+func (e *Engine) takeQueueName(st *state, text string) Reply {
+	name := strings.TrimSpace(text)
+	if n := utf8.RuneCountInString(name); n < 1 || n > 30 || strings.ContainsAny(name, "0123456789") {
+		return Reply{Texts: []string{"진료받을 분의 이름을 다시 적어 주세요. (숫자 없이 30자 이내)"}, Choices: []Choice{restartChoice}}
 	}
-	switch {
-	case strings.HasPrefix(choice, "queue:"):
-		id, _ := strconv.ParseInt(strings.TrimPrefix(choice, "queue:"), 10, 64)
-		r, err = e.queueStart(ctx, st, id)
-		return r, true, err
-	case choice == "myqueue":
-		r, err = e.myQueue(ctx, in, st)
-		return r, true, err
-	case strings.HasPrefix(choice, "qcancel:"):
-		r, err = e.cancelTicket(ctx, in, st, strings.TrimPrefix(choice, "qcancel:"))
-		return r, true, err
-	case choice == "qconfirm" && st.Step == stepQueueConfirm:
-		r, err = e.confirmCheckIn(ctx, in, st)
-		return r, true, err
-	case choice != "":
-		return Reply{}, false, nil
+	st.Name, st.Step = name, stepQueuePhone
+	return Reply{Texts: []string{"연락받을 휴대전화 번호를 적어 주세요. (예: 010-1234-5678)\n내 순서를 확인할 때 써요. 주민등록번호는 받지 않아요."}, Choices: []Choice{restartChoice}}
+}
+
+func (e *Engine) takeQueuePhone(st *state, text string) Reply {
+	phone, err := booking.NormalizePhone(text)
+	if err != nil {
+		return Reply{Texts: []string{"전화번호를 확인해 주세요. (예: 010-1234-5678)"}, Choices: []Choice{restartChoice}}
 	}
-	switch st.Step {
-	case stepQueueName:
-		name := strings.TrimSpace(text)
-		if n := utf8.RuneCountInString(name); n < 1 || n > 30 || strings.ContainsAny(name, "0123456789") {
-			return Reply{Texts: []string{"진료받을 분의 이름을 다시 적어 주세요. (숫자 없이 30자 이내)"}, Choices: []Choice{restartChoice}}, true, nil
-		}
-		st.Name, st.Step = name, stepQueuePhone
-		return Reply{Texts: []string{"연락받을 휴대전화 번호를 적어 주세요. (예: 010-1234-5678)\n내 순서를 확인할 때 써요. 주민등록번호는 받지 않아요."}, Choices: []Choice{restartChoice}}, true, nil
-	case stepQueuePhone:
-		phone, err := booking.NormalizePhone(text)
-		if err != nil {
-			return Reply{Texts: []string{"전화번호를 확인해 주세요. (예: 010-1234-5678)"}, Choices: []Choice{restartChoice}}, true, nil
-		}
-		st.Phone, st.Step = phone, stepQueueConfirm
-		name := ""
-		if inst, ok := e.dir.Get(st.Inst); ok {
-			name = inst.Name
-		}
-		return Reply{Texts: []string{fmt.Sprintf("오늘 진료 순서를 받을까요?\n• %s\n• %s님, %s", name, st.Name, booking.FormatPhone(phone))},
-			Choices: []Choice{{Label: "접수하기", Value: "qconfirm"}, restartChoice}}, true, nil
+	st.Phone, st.Step = phone, stepQueueConfirm
+	name := ""
+	if inst, ok := e.dir.Get(st.Inst); ok {
+		name = inst.Name
 	}
-	return Reply{}, false, nil
+	return Reply{Texts: []string{fmt.Sprintf("오늘 진료 순서를 받을까요?\n• %s\n• %s님, %s", name, st.Name, booking.FormatPhone(phone))},
+		Choices: []Choice{{Label: "접수하기", Value: choiceQueueConfirm.value()}, restartChoice}}
 }
 
 // queueChoices offers check-in ("지금 접수") for the listed places that take check-ins now.
@@ -99,7 +74,7 @@ func (e *Engine) queueChoices(ctx context.Context, results []directory.Result) [
 			continue
 		}
 		// Quick replies hold 14 characters: the name's last word ("스마트허브병원") says enough.
-		out = append(out, Choice{Label: "접수 " + truncate(words[len(words)-1], 11), Value: "queue:" + strconv.FormatInt(in.ID, 10)})
+		out = append(out, Choice{Label: "접수 " + truncate(words[len(words)-1], 11), Value: choiceQueue.withID(in.ID)})
 		if len(out) == maxQueueChoices {
 			break
 		}
@@ -143,7 +118,7 @@ func (e *Engine) confirmCheckIn(ctx context.Context, in Input, st *state) (Reply
 	}
 	st.Ticket = v.Ticket.Code
 	return Reply{Texts: []string{"접수했어요.\n" + ticketText(v)}, Cards: e.ticketCards(ctx, in, v),
-		Choices: []Choice{{Label: "내 순서", Value: "myqueue"}, restartChoice}}, nil
+		Choices: []Choice{{Label: "내 순서", Value: choiceMyQueue.value()}, restartChoice}}, nil
 }
 
 // ticketText is a ticket in a few lines, with "곧 차례예요" when few are ahead.
@@ -177,7 +152,7 @@ func (e *Engine) ticketCards(ctx context.Context, in Input, v *queue.View) []Car
 		c.Buttons = append(c.Buttons, Button{Label: "내 순서 보기", Kind: ButtonLink, Value: base + "/queue/" + v.Ticket.Code})
 	}
 	if in.Channel == heydoctor.ChannelKakao && (v.Ticket.Status == heydoctor.TicketWaiting || v.Ticket.Status == heydoctor.TicketCalled) {
-		c.Buttons = append(c.Buttons, Button{Label: "접수 취소", Kind: ButtonChoice, Value: "qcancel:" + v.Ticket.Code})
+		c.Buttons = append(c.Buttons, Button{Label: "접수 취소", Kind: ButtonChoice, Value: choiceQueueCancel.with(v.Ticket.Code)})
 	}
 	return []Card{c}
 }
@@ -208,7 +183,7 @@ func (e *Engine) myQueue(ctx context.Context, in Input, st *state) (Reply, error
 		cards[0].Description = ticketText(v)
 		r.Cards = append(r.Cards, cards...)
 	}
-	r.Choices = []Choice{{Label: "새로 고침", Value: "myqueue"}, restartChoice}
+	r.Choices = []Choice{{Label: "새로 고침", Value: choiceMyQueue.value()}, restartChoice}
 	return r, nil
 }
 
@@ -225,8 +200,8 @@ func (e *Engine) cancelTicket(ctx context.Context, in Input, st *state, code str
 			if _, err := e.Queue.Cancel(ctx, code, v.Ticket.Phone); err != nil {
 				return e.bookingError(err), nil
 			}
-			return Reply{Texts: []string{fmt.Sprintf("접수 번호 %d번을 취소했어요.", v.Ticket.Number)}, Choices: []Choice{{Label: "내 순서", Value: "myqueue"}, restartChoice}}, nil
+			return Reply{Texts: []string{fmt.Sprintf("접수 번호 %d번을 취소했어요.", v.Ticket.Number)}, Choices: []Choice{{Label: "내 순서", Value: choiceMyQueue.value()}, restartChoice}}, nil
 		}
 	}
-	return Reply{Texts: []string{"그 접수를 찾지 못했어요."}, Choices: []Choice{{Label: "내 순서", Value: "myqueue"}, restartChoice}}, nil
+	return Reply{Texts: []string{"그 접수를 찾지 못했어요."}, Choices: []Choice{{Label: "내 순서", Value: choiceMyQueue.value()}, restartChoice}}, nil
 }

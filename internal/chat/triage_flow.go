@@ -3,10 +3,19 @@ package chat
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"heydoctor"
 	"heydoctor/internal/triage"
 )
+
+// answerQuestion adds the tapped answer to the last follow-up question to the
+// description and analyzes it again.
+func (e *Engine) answerQuestion(ctx context.Context, in Input, st *state, i int) (Reply, error) {
+	st.Text = strings.TrimSpace(st.Text + " " + st.Questions[i])
+	st.Questions = nil
+	return e.analyze(ctx, in, st, st.Text)
+}
 
 // analyze runs triage on the description so far and answers by intent.
 func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) (Reply, error) {
@@ -30,7 +39,7 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 		r := Reply{Texts: []string{res.Answer + "\n\n" + res.Disclaimer}}
 		if len(res.Departments) > 0 {
 			st.Department = res.Departments[0].Code
-			r.Choices = append(r.Choices, Choice{Label: "근처 " + res.Departments[0].Name, Value: "near"})
+			r.Choices = append(r.Choices, Choice{Label: "근처 " + res.Departments[0].Name, Value: choiceNear.value()})
 		}
 		r.Choices = append(r.Choices, restartChoice)
 		return r, nil
@@ -46,10 +55,10 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 			st.Asked++
 			for i, c := range res.Question.Choices {
 				st.Questions = append(st.Questions, c.Append)
-				r.Choices = append(r.Choices, Choice{Label: c.Label, Value: "q:" + strconv.Itoa(i)})
+				r.Choices = append(r.Choices, Choice{Label: c.Label, Value: choiceQuestion.with(strconv.Itoa(i))})
 			}
 		}
-		r.Choices = append(r.Choices, Choice{Label: "도움말", Value: "help"}, restartChoice)
+		r.Choices = append(r.Choices, Choice{Label: "도움말", Value: choiceHelp.value()}, restartChoice)
 		return r, nil
 	}
 	if res.Level.IsEmergency() {
@@ -66,7 +75,7 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 		r := Reply{Texts: []string{res.Question.Text}}
 		for i, c := range res.Question.Choices {
 			st.Questions = append(st.Questions, c.Append)
-			r.Choices = append(r.Choices, Choice{Label: c.Label, Value: "q:" + strconv.Itoa(i)})
+			r.Choices = append(r.Choices, Choice{Label: c.Label, Value: choiceQuestion.with(strconv.Itoa(i))})
 		}
 		r.Choices = append(r.Choices, restartChoice)
 		return r, nil
@@ -75,11 +84,11 @@ func (e *Engine) analyze(ctx context.Context, in Input, st *state, text string) 
 	for i, d := range res.Departments {
 		if i == 0 {
 			st.Department = d.Code
-			r.Choices = append(r.Choices, Choice{Label: "근처 " + d.Name + " 찾기", Value: "near"})
+			r.Choices = append(r.Choices, Choice{Label: "근처 " + d.Name + " 찾기", Value: choiceNear.value()})
 			continue
 		}
 		if i < 3 {
-			r.Choices = append(r.Choices, Choice{Label: d.Name, Value: "dept:" + d.Code})
+			r.Choices = append(r.Choices, Choice{Label: d.Name, Value: choiceDept.with(d.Code)})
 		}
 	}
 	r.Choices = append(r.Choices, restartChoice)
@@ -90,7 +99,7 @@ func departmentChoices() []Choice {
 	var cs []Choice
 	for _, code := range []string{"D001", "D002", "D013", "D008", "D005", "D012", "D011", "D022"} {
 		d, _ := heydoctor.LookupDepartment(code)
-		cs = append(cs, Choice{Label: d.Name, Value: "dept:" + code})
+		cs = append(cs, Choice{Label: d.Name, Value: choiceDept.with(code)})
 	}
 	return append(cs, restartChoice)
 }
@@ -115,7 +124,7 @@ func (e *Engine) emergency(ctx context.Context, st *state, res triage.Result) Re
 		// Typing a place name now (강남구) must find ERs, not fall into symptom analysis.
 		st.Step = stepLocation
 		r.Texts = append(r.Texts, "가까운 응급실을 찾으려면 위치를 보내 주시거나 동네나 구 이름을 적어 주세요. (예: 정왕동, 강남구)")
-		r.Choices = append(r.Choices, Choice{Label: "근처 응급실 찾기", Value: "er"})
+		r.Choices = append(r.Choices, Choice{Label: "근처 응급실 찾기", Value: choiceER.value()})
 	}
 	r.Choices = append(r.Choices, restartChoice)
 	return r
