@@ -13,6 +13,7 @@ import (
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/paths"
 )
 
 // bookInstitution starts a booking at an onboarded institution: pick a doctor or room.
@@ -237,7 +238,7 @@ func (e *Engine) confirmBooking(ctx context.Context, in Input, st *state) (Reply
 	text := fmt.Sprintf("%s\n예약번호: %s\n%s\n예약번호와 전화번호로 확인하거나 취소할 수 있어요.", status, r.Code, kstTime(r.Start))
 	rep := Reply{Texts: []string{text}, Choices: []Choice{{Label: "내 예약", Value: choiceMine.value()}, restartChoice}}
 	if base := e.base(ctx); base != "" {
-		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + "/reservations/lookup"}}}}
+		rep.Cards = []Card{{Title: "예약 확인", Description: "예약번호 " + r.Code, Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + paths.Lookup()}}}}
 	}
 	return rep, nil
 }

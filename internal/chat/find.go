@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"heydoctor/internal/directory"
 	"heydoctor/internal/hours"
 	"heydoctor/internal/nearby"
+	"heydoctor/internal/paths"
 )
 
 // call119 comes first in every emergency-room answer.
@@ -88,10 +88,9 @@ func (e *Engine) institutionCards(ctx context.Context, st *state, results []dire
 		if in.Onboarded {
 			c.Buttons = append(c.Buttons, Button{Label: "예약", Kind: ButtonChoice, Value: choiceBook.withID(in.ID), Say: in.Name + " 예약할게요"})
 		}
-		c.Buttons = append(c.Buttons, Button{Label: "지도", Kind: ButtonLink, Value: "https://map.kakao.com/link/map/" + url.PathEscape(in.Name) + "," +
-			strconv.FormatFloat(in.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(in.Lng, 'f', 6, 64)})
+		c.Buttons = append(c.Buttons, Button{Label: "지도", Kind: ButtonLink, Value: paths.KakaoMap(in.Name, in.Lat, in.Lng)})
 		if base := e.base(ctx); len(c.Buttons) < 3 && base != "" {
-			c.Buttons = append(c.Buttons, Button{Label: "자세히", Kind: ButtonLink, Value: base + "/hospitals/" + strconv.FormatInt(in.ID, 10)})
+			c.Buttons = append(c.Buttons, Button{Label: "자세히", Kind: ButtonLink, Value: base + paths.Hospital(in.ID)})
 		}
 		cards = append(cards, c)
 	}

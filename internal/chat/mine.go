@@ -7,6 +7,7 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/booking"
+	"heydoctor/internal/paths"
 )
 
 // myReservations lists upcoming bookings made from KakaoTalk; the web asks for the code.
@@ -15,7 +16,7 @@ func (e *Engine) myReservations(ctx context.Context, in Input, st *state) (Reply
 	if in.Channel != heydoctor.ChannelKakao {
 		r := Reply{Texts: []string{"예약번호와 전화번호로 예약을 확인하거나 취소할 수 있어요."}, Choices: []Choice{restartChoice}}
 		if base := e.base(ctx); base != "" {
-			r.Cards = []Card{{Title: "내 예약 확인", Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + "/reservations/lookup"}}}}
+			r.Cards = []Card{{Title: "내 예약 확인", Buttons: []Button{{Label: "예약 확인", Kind: ButtonLink, Value: base + paths.Lookup()}}}}
 		}
 		return r, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"heydoctor"
 	"heydoctor/internal/booking"
 	"heydoctor/internal/directory"
+	"heydoctor/internal/paths"
 	"heydoctor/internal/queue"
 )
 
@@ -149,7 +150,7 @@ func ticketText(v *queue.View) string {
 func (e *Engine) ticketCards(ctx context.Context, in Input, v *queue.View) []Card {
 	c := Card{Title: fmt.Sprintf("접수 번호 %d번", v.Ticket.Number), Description: "접수할 때 쓴 전화번호로 내 순서를 볼 수 있어요."}
 	if base := e.base(ctx); base != "" {
-		c.Buttons = append(c.Buttons, Button{Label: "내 순서 보기", Kind: ButtonLink, Value: base + "/queue/" + v.Ticket.Code})
+		c.Buttons = append(c.Buttons, Button{Label: "내 순서 보기", Kind: ButtonLink, Value: base + paths.Ticket(v.Ticket.Code)})
 	}
 	if in.Channel == heydoctor.ChannelKakao && (v.Ticket.Status == heydoctor.TicketWaiting || v.Ticket.Status == heydoctor.TicketCalled) {
 		c.Buttons = append(c.Buttons, Button{Label: "접수 취소", Kind: ButtonChoice, Value: choiceQueueCancel.with(v.Ticket.Code)})
@@ -167,7 +168,7 @@ func (e *Engine) myQueue(ctx context.Context, in Input, st *state) (Reply, error
 			return Reply{Texts: []string{"이 대화에서 접수한 순서가 없어요. 접수할 때 받은 링크에서 내 순서를 볼 수 있어요."}, Choices: []Choice{restartChoice}}, nil
 		}
 		return Reply{Texts: []string{"접수할 때 쓴 전화번호로 내 순서를 확인하거나 취소할 수 있어요."},
-			Cards:   []Card{{Title: "내 순서", Buttons: []Button{{Label: "내 순서 보기", Kind: ButtonLink, Value: base + "/queue/" + st.Ticket}}}},
+			Cards:   []Card{{Title: "내 순서", Buttons: []Button{{Label: "내 순서 보기", Kind: ButtonLink, Value: base + paths.Ticket(st.Ticket)}}}},
 			Choices: []Choice{restartChoice}}, nil
 	}
 	list, err := e.Queue.ListForKakao(ctx, in.UserKey)
