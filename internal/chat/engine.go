@@ -364,8 +364,6 @@ func kstTime(t time.Time) string {
 	return fmt.Sprintf("%d월 %d일(%s) %s", t.Month(), t.Day(), hours.DayName(heydoctor.DayIndex(t.Weekday())), t.Format("15:04"))
 }
 
-func fold(s string) string { return strings.ReplaceAll(strings.ToLower(s), " ", "") }
-
 func truncate(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
