@@ -10,7 +10,7 @@ import (
 // Backup copies a SQLite database to a new file while the service keeps running
 // (VACUUM INTO takes a consistent snapshot). MySQL is backed up with mysqldump.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if s.dialect != SQLite {
+	if s.dialect.name != SQLite {
 		return errors.New("backup: MySQL/MariaDB databases are backed up with mysqldump (see deploy/README.md)")
 	}
 	if _, err := os.Stat(dest); err == nil {

@@ -30,12 +30,8 @@ func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userK
 // PutConversation saves a conversation's state, creating or replacing it, in a single
 // upsert statement: chat turns are the busiest writes, and one statement is one commit.
 func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) error {
-	q := `INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (channel, user_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, expires_at = excluded.expires_at`
-	if s.dialect == MySQL {
-		q = `INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)
-		ON DUPLICATE KEY UPDATE state = VALUES(state), updated_at = VALUES(updated_at), expires_at = VALUES(expires_at)`
-	}
+	q := s.dialect.upsert(`INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		[]string{"channel", "user_key"}, []string{"state", "updated_at", "expires_at"})
 	stmt, err := s.prepared(ctx, s.wdb, q)
 	if err != nil {
 		return translate(err)

@@ -99,7 +99,7 @@ func (s *Store) ListInstitutions(ctx context.Context, f heydoctor.InstitutionFil
 	}
 	if f.Department != "" {
 		// departments is a comma list of D-codes; wrap both sides in commas to match whole codes.
-		where, args = append(where, "(',' || departments || ',') LIKE ?"), append(args, "%,"+f.Department+",%")
+		where, args = append(where, s.dialect.concat("','", "departments", "','")+" LIKE ?"), append(args, "%,"+f.Department+",%")
 	}
 	if f.Onboarded {
 		where = append(where, "onboarded = 1")
@@ -118,7 +118,7 @@ func (s *Store) ListInstitutions(ctx context.Context, f heydoctor.InstitutionFil
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit)
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.rebind(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -132,14 +132,6 @@ func (s *Store) ListInstitutions(ctx context.Context, f heydoctor.InstitutionFil
 		list = append(list, in)
 	}
 	return list, translate(rows.Err())
-}
-
-// rebind adapts the few non-portable bits of a query: SQLite's || concatenation is CONCAT in MySQL.
-func (s *Store) rebind(q string) string {
-	if s.dialect == MySQL {
-		q = strings.ReplaceAll(q, "(',' || departments || ',')", "CONCAT(',', departments, ',')")
-	}
-	return q
 }
 
 func likeEscape(s string) string {

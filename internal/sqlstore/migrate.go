@@ -71,7 +71,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // LatestVersion is the schema version this binary knows.
 func (s *Store) LatestVersion() int {
-	list, _ := Migrations(s.dialect)
+	list, _ := Migrations(s.dialect.name)
 	return len(list)
 }
 
@@ -87,7 +87,7 @@ func (s *Store) ensureMigrationTable(ctx context.Context) error {
 // allows (MySQL commits DDL implicitly, so a failed MySQL step is reported with its
 // statement for a manual look). It refuses a schema newer than this binary.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	list, err := Migrations(s.dialect)
+	list, err := Migrations(s.dialect.name)
 	if err != nil {
 		return 0, err
 	}

@@ -36,7 +36,7 @@ func (c cached) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 func (c cached) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if c.s.dialect == MySQL {
+	if !c.s.dialect.preparedQueue {
 		if c.tx == nil {
 			return c.s.rdb.ExecContext(ctx, q, args...)
 		}
@@ -50,7 +50,7 @@ func (c cached) ExecContext(ctx context.Context, q string, args ...any) (sql.Res
 }
 
 func (c cached) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if c.s.dialect == MySQL {
+	if !c.s.dialect.preparedQueue {
 		if c.tx == nil {
 			return c.s.rdb.QueryContext(ctx, q, args...)
 		}
@@ -64,7 +64,7 @@ func (c cached) QueryContext(ctx context.Context, q string, args ...any) (*sql.R
 }
 
 func (c cached) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	if c.s.dialect == MySQL {
+	if !c.s.dialect.preparedQueue {
 		if c.tx == nil {
 			return c.s.rdb.QueryRowContext(ctx, q, args...)
 		}
@@ -203,7 +203,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydo
 			case <-time.After(time.Duration(attempt) * 2 * time.Millisecond):
 			}
 		}
-		err = s.withTxOpts(ctx, s.queueTxOptions(), func(sqlTx *sql.Tx) error {
+		err = s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
 			tx := cached{s: s, tx: sqlTx}
 			if _, err := tx.ExecContext(ctx, `UPDATE queue_days SET last_number = last_number + 1 WHERE institution_id = ? AND day = ?`,
 				t.InstitutionID, string(t.Day)); err != nil {
@@ -454,9 +454,9 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, c heydoctor.TicketCh
 // nobody waiting it is a Conflict.
 func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) {
-		if s.dialect == MySQL {
+		if !s.dialect.serialWrites {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ? FOR UPDATE`, institutionID, string(day)).Scan(&n); err == sql.ErrNoRows {
+			if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`+s.dialect.forUpdate, institutionID, string(day)).Scan(&n); err == sql.ErrNoRows {
 				return nil, heydoctor.Errorf(heydoctor.Conflict, "기다리는 환자가 없어요")
 			} else if err != nil {
 				return nil, err
@@ -476,7 +476,7 @@ func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day
 func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydoctor.Ticket, error), c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	var out *heydoctor.Ticket
 	err := s.retry(ctx, func() error {
-		return s.withTxOpts(ctx, s.queueTxOptions(), func(sqlTx *sql.Tx) error {
+		return s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
 			tx := cached{s: s, tx: sqlTx}
 			t, err := locate(tx)
 			if err != nil {
@@ -558,16 +558,6 @@ func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydo
 	return out, nil
 }
 
-// queueTxOptions: on MySQL, queue transactions read committed rows, so that what they
-// read after waiting for the day's lock is what the previous change committed, not a
-// snapshot from before the wait. SQLite's write transactions are exclusive anyway.
-func (s *Store) queueTxOptions() *sql.TxOptions {
-	if s.dialect == MySQL {
-		return &sql.TxOptions{Isolation: sql.LevelReadCommitted}
-	}
-	return nil
-}
-
 // lockTicket reads a ticket for change. On MySQL it first locks the clinic's day row, so
 // that every change to one queue runs one at a time on every replica; SQLite's write
 // transactions are exclusive already.
@@ -577,14 +567,14 @@ func (s *Store) lockTicket(ctx context.Context, tx queryer, id int64) (*heydocto
 	if err == sql.ErrNoRows {
 		return nil, notFound("접수", id)
 	}
-	if err != nil || s.dialect != MySQL {
+	if err != nil || s.dialect.serialWrites {
 		return t, err
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ? FOR UPDATE`, t.InstitutionID, string(t.Day)).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT last_number FROM queue_days WHERE institution_id = ? AND day = ?`+s.dialect.forUpdate, t.InstitutionID, string(t.Day)).Scan(&n); err != nil {
 		return nil, err
 	}
-	return scanTicket(tx.QueryRowContext(ctx, q+` FOR UPDATE`, id))
+	return scanTicket(tx.QueryRowContext(ctx, q+s.dialect.forUpdate, id))
 }
 
 // rankAt returns a rank that puts a ticket at index i of the ordered waiting list. When

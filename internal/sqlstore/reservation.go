@@ -6,15 +6,10 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/go-sql-driver/mysql"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"heydoctor"
 )
@@ -42,15 +37,6 @@ func scanReservation(sc interface{ Scan(...any) error }, extra ...any) (*heydoct
 	r.CreatedAt, r.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 	r.Status, r.Channel, r.IdempotencyKey = heydoctor.ReservationStatus(status), heydoctor.Channel(channel), key.String
 	return &r, nil
-}
-
-// forUpdate is the locking-read suffix: MySQL needs it to read the latest committed row
-// inside a transaction; SQLite's write transactions are already exclusive.
-func (s *Store) forUpdate() string {
-	if s.dialect == MySQL {
-		return " FOR UPDATE"
-	}
-	return ""
 }
 
 // codeAlphabet leaves out look-alikes (0/O, 1/I/L) so codes survive being read aloud.
@@ -86,7 +72,7 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 	counted := q != (heydoctor.ReservationQuota{}) && r.Channel != heydoctor.ChannelStaff
 	// SQLite's one writer connection already runs booking transactions one at a time;
 	// MySQL needs the lock rows.
-	if counted && s.dialect == MySQL {
+	if counted && !s.dialect.serialWrites {
 		keys := []string{"phone:" + p.Phone}
 		if r.OwnerKey != "" {
 			keys = append(keys, "owner:"+r.OwnerKey)
@@ -104,7 +90,7 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 			// holder committed.
 			for _, k := range locks {
 				var got string
-				if err := tx.QueryRowContext(ctx, `SELECT lock_key FROM booking_locks WHERE lock_key = ?`+s.forUpdate(), k).Scan(&got); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT lock_key FROM booking_locks WHERE lock_key = ?`+s.dialect.forUpdate, k).Scan(&got); err != nil {
 					return err
 				}
 			}
@@ -426,7 +412,7 @@ func (s *Store) UpdateReservation(ctx context.Context, id int64, c heydoctor.Res
 	var out *heydoctor.Reservation
 	err := s.retry(ctx, func() error {
 		return s.withTx(ctx, func(tx *sql.Tx) error {
-			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`+s.forUpdate(), id))
+			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`+s.dialect.forUpdate, id))
 			if err == sql.ErrNoRows {
 				return notFound("예약", id)
 			}
@@ -490,16 +476,13 @@ func claimSeat(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, capaci
 	return heydoctor.Errorf(heydoctor.Conflict, "바꾸려는 시간은 이미 예약이 찼어요. 다른 시간을 골라 주세요.")
 }
 
-// isRetryable reports MySQL deadlocks and lock-wait timeouts and SQLite busy errors,
-// after which a transaction may be run again.
+// isRetryable reports errors from either driver after which a transaction may be run
+// again (see dialect.retryable).
 func isRetryable(err error) bool {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1213 || me.Number == 1205
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	for _, d := range dialects {
+		if d.retryable(err) {
+			return true
+		}
 	}
 	return false
 }

@@ -13,14 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"heydoctor"
 )
@@ -41,7 +38,7 @@ const MySQLPrefix = "mysql://"
 // Store is HeyDoctor's database. For SQLite it keeps one writer connection and a pool of
 // readers (WAL lets readers run beside the writer); for MySQL both are the same pool.
 type Store struct {
-	dialect Dialect
+	dialect *dialect
 	rdb     *sql.DB // reads
 	wdb     *sql.DB // writes and transactions
 	now     func() time.Time
@@ -111,57 +108,23 @@ func RedactDSN(dsn string) string { return redactDSN(dsn) }
 // Open connects to the database named by dsn (see ParseDSN) and checks it answers. It does
 // not migrate: call Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	dialect, driverDSN, err := ParseDSN(dsn)
+	name, driverDSN, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dialect: dialect, now: opts.Now, dsn: dsn}
+	s := &Store{dialect: sqliteDialect, now: opts.Now, dsn: dsn}
+	if name == MySQL {
+		s.dialect = mysqlDialect
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	switch dialect {
-	case MySQL:
-		db, err := sql.Open("mysql", driverDSN)
-		if err != nil {
-			return nil, err
-		}
-		n := opts.MaxOpenConns
-		if n <= 0 {
-			n = 20
-		}
-		db.SetMaxOpenConns(n)
-		db.SetMaxIdleConns(n)
-		db.SetConnMaxLifetime(3 * time.Minute) // well under MySQL's default wait_timeout
-		s.rdb, s.wdb = db, db
-	case SQLite:
-		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
-			q.Add("_pragma", p)
-		}
-		base := "file:" + driverDSN + "?" + q.Encode()
-		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
-		if err != nil {
-			return nil, err
-		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		r, err := sql.Open("sqlite", base+"&mode=ro")
-		if err != nil {
-			w.Close()
-			return nil, err
-		}
-		n := opts.MaxOpenConns
-		if n <= 0 {
-			n = 8
-		}
-		r.SetMaxOpenConns(n)
-		r.SetMaxIdleConns(n)
-		s.rdb, s.wdb = r, w
+	if s.rdb, s.wdb, err = s.dialect.open(driverDSN, opts.MaxOpenConns); err != nil {
+		return nil, err
 	}
 	if err := s.wdb.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, heydoctor.Errorf(heydoctor.Unavailable, "데이터베이스에 연결할 수 없습니다").WithErr(fmt.Errorf("connect to %s database %s: %w", dialect, redactDSN(dsn), err))
+		return nil, heydoctor.Errorf(heydoctor.Unavailable, "데이터베이스에 연결할 수 없습니다").WithErr(fmt.Errorf("connect to %s database %s: %w", name, redactDSN(dsn), err))
 	}
 	return s, nil
 }
@@ -180,7 +143,7 @@ func (s *Store) Close() error {
 }
 
 // Dialect returns the database in use.
-func (s *Store) Dialect() Dialect { return s.dialect }
+func (s *Store) Dialect() Dialect { return s.dialect.name }
 
 // DB returns the write pool, for pool statistics.
 func (s *Store) DB() *sql.DB { return s.wdb }
@@ -247,26 +210,25 @@ func translate(err error) error {
 // isConnectionError reports errors that mean the database cannot be reached right now
 // (MySQL down or restarting, the pool closed), as opposed to a bad query.
 func isConnectionError(err error) bool {
-	var ne net.Error
-	var oe *net.OpError
-	switch {
-	case errors.As(err, &ne), errors.As(err, &oe),
-		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, mysql.ErrInvalidConn):
+	var ne net.Error // *net.OpError among them: refused, reset, timed out
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "database is closed") || strings.Contains(msg, "connection refused") ||
-		strings.Contains(msg, "unable to open database file")
+	for _, d := range dialects {
+		if d.unreachable(err) {
+			return true
+		}
+	}
+	// database/sql reports a closed pool with an unexported error: its text is all there is.
+	return strings.Contains(err.Error(), "sql: database is closed")
 }
 
+// isUniqueViolation reports a unique-constraint violation from either driver.
 func isUniqueViolation(err error) bool {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1062
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	for _, d := range dialects {
+		if _, ok := d.uniqueViolation(err); ok {
+			return true
+		}
 	}
 	return false
 }
