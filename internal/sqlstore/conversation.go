@@ -36,7 +36,7 @@ func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) 
 	if err != nil {
 		return translate(err)
 	}
-	return s.retry(ctx, func() error {
+	return s.retry(ctx, txRetry, nil, func() error {
 		_, err := stmt.ExecContext(ctx, string(c.Channel), c.UserKey, c.State, s.unix(), c.ExpiresAt.Unix())
 		return translate(err)
 	})

@@ -194,16 +194,13 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydo
 	if err := s.ensureQueueDay(ctx, t.InstitutionID, t.Day); err != nil {
 		return err
 	}
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return translate(ctx.Err())
-			case <-time.After(time.Duration(attempt) * 2 * time.Millisecond):
-			}
-		}
-		err = s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
+	// A code collision or a deadlock: try again.
+	again := func(err error) bool {
+		c, ok := s.dialect.uniqueViolation(err)
+		return ok && c == uniqueCode || s.dialect.retryable(err)
+	}
+	err := s.retry(ctx, ticketRetry, again, func() error {
+		return s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
 			tx := cached{s: s, tx: sqlTx}
 			if _, err := tx.ExecContext(ctx, `UPDATE queue_days SET last_number = last_number + 1 WHERE institution_id = ? AND day = ?`,
 				t.InstitutionID, string(t.Day)); err != nil {
@@ -226,7 +223,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydo
 				t.Code, t.InstitutionID, string(t.Day), t.Number, string(t.Kind), string(t.Channel), string(t.Status), t.Name, t.Phone, activePhone(t),
 				t.ChildName, t.Note, t.KakaoKey, t.Rank, t.Reason, boolInt(t.Demo), now, now)
 			if err != nil {
-				if isUniqueViolation(err) && strings.Contains(err.Error(), "active_phone") {
+				if c, ok := s.dialect.uniqueViolation(err); ok && c == uniqueActivePhone {
 					return heydoctor.Errorf(heydoctor.Conflict, "이 전화번호로 오늘 이 병원에 접수한 순서가 이미 있어요. '내 순서'에서 확인해 주세요.")
 				}
 				return err
@@ -263,19 +260,12 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydo
 			}
 			return s.markSoon(ctx, sqlTx, waiting, opt.SoonAhead, opt.Soon)
 		})
-		switch {
-		case err == nil:
-			s.prepareMissed(ctx)
-			return nil
-		case isUniqueViolation(err) && strings.Contains(err.Error(), "code"):
-			continue
-		case isRetryable(err):
-			continue
-		default:
-			return translate(err)
-		}
+	})
+	if err != nil {
+		return translate(err)
 	}
-	return translate(err)
+	s.prepareMissed(ctx)
+	return nil
 }
 
 func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, t *heydoctor.Ticket, ahead int, ev *heydoctor.QueueEvent) error {
@@ -475,7 +465,7 @@ func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day
 
 func (s *Store) updateTicket(ctx context.Context, locate func(tx cached) (*heydoctor.Ticket, error), c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
 	var out *heydoctor.Ticket
-	err := s.retry(ctx, func() error {
+	err := s.retry(ctx, txRetry, nil, func() error {
 		return s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
 			tx := cached{s: s, tx: sqlTx}
 			t, err := locate(tx)

@@ -81,11 +81,13 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 			return false, translate(err)
 		}
 	}
-	for attempt := 0; attempt < 10; attempt++ {
-		if attempt > 0 {
-			time.Sleep(time.Duration(attempt) * time.Millisecond)
-		}
-		err = s.withTx(ctx, func(tx *sql.Tx) error {
+	// A code collision, the same patient created concurrently, or a deadlock: try again.
+	again := func(err error) bool {
+		c, ok := s.dialect.uniqueViolation(err)
+		return ok && (c == uniqueCode || c == uniquePatient) || s.dialect.retryable(err)
+	}
+	err = s.retry(ctx, bookingRetry, again, func() error {
+		return s.withTx(ctx, func(tx *sql.Tx) error {
 			// The locks come first: the counts after them must read what the previous
 			// holder committed.
 			for _, k := range locks {
@@ -116,29 +118,23 @@ func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation,
 					}
 					return s.enqueueEvent(ctx, tx, r, ev)
 				}
-				if !isUniqueViolation(err) || !strings.Contains(err.Error(), "seat") {
+				if c, ok := s.dialect.uniqueViolation(err); !ok || c != uniqueSeat {
 					return err
 				}
 			}
 			return heydoctor.Errorf(heydoctor.Conflict, "이미 예약이 찬 시간이에요. 다른 시간을 골라 주세요.")
 		})
-		switch {
-		case err == nil:
-			return true, nil
-		case isUniqueViolation(err) && strings.Contains(err.Error(), "idempotency_key"):
-			prev, ferr := s.findReservationByKey(ctx, s.wdb, r.IdempotencyKey)
-			if ferr != nil {
-				return false, ferr
-			}
-			*r = *prev
-			return false, nil
-		case isUniqueViolation(err) && (strings.Contains(err.Error(), "code") || strings.Contains(err.Error(), "phone")):
-			continue // a code collision, or the same patient created concurrently: try again
-		case isRetryable(err):
-			continue
-		default:
-			return false, translate(err)
+	})
+	if err == nil {
+		return true, nil
+	}
+	if c, ok := s.dialect.uniqueViolation(err); ok && c == uniqueIdempotency {
+		prev, ferr := s.findReservationByKey(ctx, s.wdb, r.IdempotencyKey)
+		if ferr != nil {
+			return false, ferr
 		}
+		*r = *prev
+		return false, nil
 	}
 	return false, translate(err)
 }
@@ -410,7 +406,7 @@ func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.
 // the audit entry and webhook event.
 func (s *Store) UpdateReservation(ctx context.Context, id int64, c heydoctor.ReservationChange) (*heydoctor.Reservation, error) {
 	var out *heydoctor.Reservation
-	err := s.retry(ctx, func() error {
+	err := s.retry(ctx, txRetry, nil, func() error {
 		return s.withTx(ctx, func(tx *sql.Tx) error {
 			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`+s.dialect.forUpdate, id))
 			if err == sql.ErrNoRows {
@@ -476,28 +472,39 @@ func claimSeat(ctx context.Context, tx *sql.Tx, r *heydoctor.Reservation, capaci
 	return heydoctor.Errorf(heydoctor.Conflict, "바꾸려는 시간은 이미 예약이 찼어요. 다른 시간을 골라 주세요.")
 }
 
-// isRetryable reports errors from either driver after which a transaction may be run
-// again (see dialect.retryable).
-func isRetryable(err error) bool {
-	for _, d := range dialects {
-		if d.retryable(err) {
-			return true
-		}
-	}
-	return false
+// backoff is how often and how patiently retry runs a function again: the pause before
+// the n-th retry is n steps.
+type backoff struct {
+	attempts int
+	step     time.Duration
 }
 
-// retry runs fn again on deadlocks, a few times with a short pause.
-func (s *Store) retry(ctx context.Context, fn func() error) error {
+var (
+	txRetry      = backoff{attempts: 5, step: 5 * time.Millisecond}  // a transaction after a deadlock or a busy database
+	bookingRetry = backoff{attempts: 10, step: time.Millisecond}     // a booking, also after a code or patient collision
+	ticketRetry  = backoff{attempts: 20, step: 2 * time.Millisecond} // a check-in, also after a code collision
+)
+
+// retry runs fn until it succeeds, fails with an error again does not accept (the
+// dialect's retryable errors when again is nil), or b's attempts are spent; it stops
+// waiting when ctx ends and returns ctx's error.
+func (s *Store) retry(ctx context.Context, b backoff, again func(error) bool, fn func() error) error {
+	if again == nil {
+		again = s.dialect.retryable
+	}
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		if err = fn(); err == nil || !isRetryable(err) {
-			return err
+	for n := 0; n < b.attempts; n++ {
+		if n > 0 {
+			t := time.NewTimer(time.Duration(n) * b.step)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		if err = fn(); err == nil || !again(err) {
+			return err
 		}
 	}
 	return err
