@@ -64,8 +64,17 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		text := s[cl.start:cl.end]
 		_, cl.worry = e.lex.worrySet.find(text)
 		_, cl.past = e.lex.pastSet.find(text)
+		cl.past = cl.past || pluperfect(text)
 		cl.who = e.clauseWho(text)
 		_, now := e.lex.nowSet.find(text)
+		if _, ok := e.lex.pastBackSet.find(text); ok {
+			// "숨이 차서 입원한 적도 있어요": the experience covers the clauses before it.
+			for j := k - 1; j >= 0 && !isPunct(s[out[j].end-1]); j-- {
+				if _, jnow := e.lex.nowSet.find(s[out[j].start:out[j].end]); !jnow {
+					out[j].past = true
+				}
+			}
+		}
 		switch {
 		case cl.past:
 			carry = true
@@ -78,6 +87,10 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		// "출근 생각만 해도 숨이 막혀요") is a pattern to see a doctor about, not an
 		// emergency now: it counts like history, for this clause only.
 		if _, ok := e.lex.habitSet.find(text); ok {
+			cl.past = true
+		}
+		// What one read or was told, or what could happen, is no event now.
+		if _, ok := e.lex.hearsaySet.find(text); ok {
 			cl.past = true
 		}
 		if _, ok := e.lex.resolvedSet.find(text); ok {
@@ -140,6 +153,20 @@ func (e *Engine) auxNext(rest string) bool {
 		if strings.HasPrefix(rest, a) {
 			return true
 		}
+	}
+	return false
+}
+
+// pluperfect reports whether the text holds a past-perfect ending: a syllable with the
+// final consonant ㅆ (other than 있) followed by 었/았/였 ("불렀었죠", "다쳤었어요",
+// "가셨었는데"): it tells of something over, whatever the verb.
+func pluperfect(s string) bool {
+	prev := rune(0)
+	for _, r := range s {
+		if (r == '었' || r == '았' || r == '였') && prev != '있' && openSyllable(prev-20) && prev >= hangulBase {
+			return true
+		}
+		prev = r
 	}
 	return false
 }

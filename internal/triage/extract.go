@@ -229,8 +229,8 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 	if strings.HasPrefix(w, "거나") || strings.Contains(w, "하거나") || strings.HasPrefix(w, "나") {
 		limit = 2 * negWindow // "토하거나 어지럽진 않아요" denies both
 	}
-	if hasAnyPrefix(w, "적도", "적은", "적이", "일은", "일도") {
-		limit = 2 * negWindow // "쓰러진 적도 증상도 없었어요" denies the fall
+	if hasAnyPrefix(w, "적도", "적은", "적이", "일은", "일도", "은마음", "는마음", "은생각", "는생각") {
+		limit = 2 * negWindow // "쓰러진 적도 증상도 없었어요" denies the fall, "해치고 싶은 마음은 전혀 없어요" the wish
 	}
 	if n := utf8.RuneCountInString(w); n > limit {
 		w = string([]rune(w)[:limit])
@@ -277,6 +277,9 @@ func topicWordAt(c compacted, from, to int, bound []string) int {
 		}
 		if hasAnyPrefix(word, bound...) || strings.HasSuffix(word, "지는") || strings.HasSuffix(word, "기는") {
 			continue
+		}
+		if hasAnyPrefix(c.s[j:], "건", "것", "거", "적", "일", "경우") {
+			continue // a modifier before a bound noun, not a topic: "물이 새는 건 없어요"
 		}
 		return i
 	}
@@ -438,6 +441,9 @@ func (e *Engine) readFacts(c compacted) facts {
 			if i := strings.LastIndex(before, v.key); i >= 0 && i+len(v.key) > vAt {
 				vi, vAt = k, i+len(v.key)
 			}
+		}
+		if hasAnyPrefix(rest, "세", "살", "대", "년", "개월", "주차", "주째", "주전", "시간", "분", "kg", "cm", "일째", "일전", "일간", "일동안") {
+			vi = -1 // an age or a time ("혈압약 복용 문의 / 58세") is no reading
 		}
 		for k, v := range e.lex.vitals {
 			if k == vi {
