@@ -7,6 +7,9 @@ type Permission string
 
 // Staff permissions.
 const (
+	// PermConsole: sign in and read the console's pages of one's own institution (the
+	// rooms, their plans and exceptions, closures, hours).
+	PermConsole Permission = "console"
 	// PermReservations: the day list, confirm, reject, cancel, attended, no-show,
 	// reschedule, and cancelling a flood of bookings at once.
 	PermReservations Permission = "reservations"
@@ -25,6 +28,7 @@ const (
 // permissions is the one table of which role may do what. Reception runs the day's
 // reservations; everything that changes what patients can book is the admin's.
 var permissions = map[Permission][]heydoctor.Role{
+	PermConsole:       {heydoctor.RoleAdmin, heydoctor.RoleReception},
 	PermReservations:  {heydoctor.RoleAdmin, heydoctor.RoleReception},
 	PermDoctors:       {heydoctor.RoleAdmin},
 	PermSchedules:     {heydoctor.RoleAdmin},

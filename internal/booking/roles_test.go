@@ -12,8 +12,9 @@ import (
 )
 
 // TestRoles runs every staff operation of the service as each role and records which
-// ones the role is refused: reception runs reservations, only admins change what
-// patients can book (doctors, plans, exceptions, closures, hours).
+// ones the role is refused: reception runs reservations and reads the console, only
+// admins change what patients can book (doctors, plans, exceptions, closures, hours)
+// and see webhooks and the audit log.
 func TestRoles(t *testing.T) {
 	clock := &storetest.Clock{T: epoch}
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
@@ -61,10 +62,24 @@ func TestRoles(t *testing.T) {
 				h.Day[0] = heydoctor.Span{Open: "0900", Close: "1800"}
 				return f.svc.UpdateHours(ctx, st, h)
 			}},
+			{"read rooms", func(st *heydoctor.Staff) error {
+				if _, err := f.svc.Doctors(ctx, st); err != nil {
+					return err
+				}
+				_, err := f.svc.Schedule(ctx, st, f.doctorID)
+				return err
+			}},
+			{"webhooks", func(st *heydoctor.Staff) error { _, err := f.svc.Webhooks(ctx, st); return err }},
+			{"create webhook", func(st *heydoctor.Staff) error {
+				_, err := f.svc.CreateWebhook(ctx, st, "https://emr.hospital.example/hook", "")
+				return err
+			}},
+			{"audit", func(st *heydoctor.Staff) error { _, err := f.svc.Audit(ctx, st, 10); return err }},
 		}
 		want := map[heydoctor.Role][]string{
-			heydoctor.RoleAdmin:     nil,
-			heydoctor.RoleReception: {"save doctor", "save schedule", "set exception", "delete exception", "set closure", "delete closure", "update hours"},
+			heydoctor.RoleAdmin: nil,
+			heydoctor.RoleReception: {"save doctor", "save schedule", "set exception", "delete exception", "set closure", "delete closure", "update hours",
+				"webhooks", "create webhook", "audit"},
 		}
 		for _, st := range []*heydoctor.Staff{f.admin, f.reception} {
 			t.Run(string(st.Role), func(t *testing.T) {

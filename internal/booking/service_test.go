@@ -77,6 +77,16 @@ func newFixture(t testing.TB, s *sqlstore.Store, clock *storetest.Clock, policy 
 	return f
 }
 
+// withFixture runs fn on a fresh fixture on each test database, with the clock at epoch.
+func withFixture(t *testing.T, policy heydoctor.BookingPolicy, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	clock := &storetest.Clock{T: epoch}
+	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
+		clock.T = epoch
+		fn(t, newFixture(t, s, clock, policy))
+	})
+}
+
 func (f *fixture) book(t testing.TB, start time.Time, name, phone, key string) *heydoctor.Reservation {
 	t.Helper()
 	r, created, err := f.svc.Book(context.Background(), BookRequest{DoctorID: f.doctorID, Start: start, Name: name, Phone: phone, IdempotencyKey: key})

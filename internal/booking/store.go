@@ -8,7 +8,7 @@ import (
 )
 
 // Store is what the booking service keeps in the database: institutions and their
-// closures, doctors and their plans, reservations. internal/sqlstore implements it.
+// closures, doctors and their plans, reservations, webhooks and the audit log. internal/sqlstore implements it.
 type Store interface {
 	FindInstitutionByID(ctx context.Context, id int64) (*heydoctor.Institution, error)
 	UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours, audit ...*heydoctor.AuditEntry) error
@@ -34,6 +34,11 @@ type Store interface {
 	UpdateReservation(ctx context.Context, id int64, c heydoctor.ReservationChange) (*heydoctor.Reservation, error)
 	LinkReservation(ctx context.Context, owner string, reservationID int64) error
 	PhoneFloods(ctx context.Context, institutionID int64, min, limit int) ([]heydoctor.PhoneCount, error)
+
+	CreateWebhook(ctx context.Context, w *heydoctor.Webhook, audit ...*heydoctor.AuditEntry) error
+	ListWebhooks(ctx context.Context, institutionID int64) ([]heydoctor.Webhook, error)
+	ListDeliveries(ctx context.Context, webhookID int64, limit int) ([]heydoctor.Delivery, error)
+	ListAudit(ctx context.Context, institutionID int64, limit int) ([]heydoctor.AuditEntry, error)
 }
 
 // DeliveryStore is the webhook delivery queue the Dispatcher works through.

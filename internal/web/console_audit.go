@@ -1,17 +1,10 @@
 package web
 
-import (
-	"net/http"
-
-	"heydoctor/internal/booking"
-)
+import "net/http"
 
 func (s *Server) handleAPIConsoleAudit(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	if err := booking.Authorize(st, booking.PermAudit); err != nil {
-		return err
-	}
-	list, err := s.cfg.Store.ListAudit(r.Context(), st.InstitutionID, 200)
+	list, err := s.cfg.Booking.Audit(r.Context(), st, 200)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (s *Server) dayData(r *http.Request) (*dayPage, error) {
 	}
 	p := &dayPage{consoleBase: base, Date: string(day), Prev: string(day.AddDays(-1)), Next: string(day.AddDays(1)), Today: string(today), ActionLabels: actionLabels}
 	p.Doctor, _ = strconv.ParseInt(r.URL.Query().Get("doctor"), 10, 64)
-	if p.Doctors, err = s.cfg.Store.ListDoctors(r.Context(), base.Staff.InstitutionID); err != nil {
+	if p.Doctors, err = s.cfg.Booking.Doctors(r.Context(), base.Staff); err != nil {
 		return nil, err
 	}
 	list, err := s.cfg.Booking.DayList(r.Context(), base.Staff, day, nil)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"heydoctor"
+	"heydoctor/internal/hours"
 )
 
 type doctorsPage struct {
@@ -18,7 +19,7 @@ func (s *Server) handleConsoleDoctors(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	doctors, err := s.cfg.Store.ListDoctors(r.Context(), base.Staff.InstitutionID)
+	doctors, err := s.cfg.Booking.Doctors(r.Context(), base.Staff)
 	if err != nil {
 		return err
 	}
@@ -57,17 +58,14 @@ type doctorPage struct {
 	Exceptions  []heydoctor.ScheduleException
 }
 
-func (s *Server) ownDoctor(r *http.Request) (*heydoctor.Doctor, error) {
+// pathDoctor is the doctor or room {id} of the staff member's institution.
+func (s *Server) pathDoctor(r *http.Request) (*heydoctor.Doctor, error) {
 	st, _ := currentStaff(r.Context())
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.cfg.Store.FindDoctorByID(r.Context(), id)
-	if err != nil || d.InstitutionID != st.InstitutionID {
-		return nil, heydoctor.Errorf(heydoctor.NotFound, "진료실을 찾을 수 없어요")
-	}
-	return d, nil
+	return s.cfg.Booking.Doctor(r.Context(), st, id)
 }
 
 func (s *Server) handleConsoleDoctor(w http.ResponseWriter, r *http.Request) error {
@@ -75,12 +73,12 @@ func (s *Server) handleConsoleDoctor(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	d, err := s.ownDoctor(r)
+	d, err := s.pathDoctor(r)
 	if err != nil {
 		return err
 	}
 	p := doctorPage{consoleBase: base, Doctor: d, Departments: heydoctor.Departments()}
-	p.Schedule, err = s.cfg.Store.FindSchedule(r.Context(), d.ID)
+	p.Schedule, err = s.cfg.Booking.Schedule(r.Context(), base.Staff, d.ID)
 	if err != nil && heydoctor.KindOf(err) != heydoctor.NotFound {
 		return err
 	}
@@ -88,9 +86,9 @@ func (s *Server) handleConsoleDoctor(w http.ResponseWriter, r *http.Request) err
 		p.Schedule = &heydoctor.Schedule{SlotMinutes: heydoctor.DefaultSlotMinutes, Capacity: heydoctor.DefaultCapacity,
 			HorizonDays: heydoctor.DefaultHorizonDays, MinNoticeMinutes: heydoctor.DefaultMinNoticeMinutes}
 	}
-	p.PlanText = formatPlan(p.Schedule.Blocks)
+	p.PlanText = hours.FormatPlan(p.Schedule.Blocks)
 	today := heydoctor.DateOf(s.cfg.Now())
-	if p.Exceptions, err = s.cfg.Store.ListExceptions(r.Context(), d.ID, today, today.AddDays(365)); err != nil {
+	if p.Exceptions, err = s.cfg.Booking.Exceptions(r.Context(), base.Staff, d.ID, today, today.AddDays(365)); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "console_doctor", d.Name, p)
@@ -98,7 +96,7 @@ func (s *Server) handleConsoleDoctor(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) handleAPIConsoleDoctors(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	doctors, err := s.cfg.Store.ListDoctors(r.Context(), st.InstitutionID)
+	doctors, err := s.cfg.Booking.Doctors(r.Context(), st)
 	if err != nil {
 		return err
 	}

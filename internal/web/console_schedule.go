@@ -1,68 +1,22 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"heydoctor"
 	"heydoctor/internal/hours"
 )
 
-var weekdayKo = map[string]time.Weekday{"일": time.Sunday, "월": time.Monday, "화": time.Tuesday, "수": time.Wednesday, "목": time.Thursday, "금": time.Friday, "토": time.Saturday}
-
-// formatPlan writes blocks one weekday a line: "월 0900-1230, 1330-1800".
-func formatPlan(blocks []heydoctor.WorkBlock) string {
-	var b strings.Builder
-	for _, w := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
-		var spans []string
-		for _, bl := range blocks {
-			if bl.Weekday == w {
-				spans = append(spans, bl.Start+"-"+bl.End)
-			}
-		}
-		if len(spans) > 0 {
-			fmt.Fprintf(&b, "%s %s\n", hours.DayName(heydoctor.DayIndex(w)), strings.Join(spans, ", "))
-		}
-	}
-	return b.String()
-}
-
-// parsePlan reads the format formatPlan writes; mistakes name the line.
-func parsePlan(text string) ([]heydoctor.WorkBlock, error) {
-	var blocks []heydoctor.WorkBlock
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		day, rest, _ := strings.Cut(line, " ")
-		w, ok := weekdayKo[strings.TrimSpace(day)]
-		if !ok {
-			return nil, heydoctor.FieldError("plan", "%d번째 줄: 요일(월~일)로 시작해야 해요", i+1)
-		}
-		for span := range strings.SplitSeq(rest, ",") {
-			a, b, ok := strings.Cut(strings.TrimSpace(span), "-")
-			if !ok {
-				return nil, heydoctor.FieldError("plan", "%d번째 줄: 시간은 0900-1200처럼 적어 주세요", i+1)
-			}
-			blocks = append(blocks, heydoctor.WorkBlock{Weekday: w, Start: strings.TrimSpace(a), End: strings.TrimSpace(b)})
-		}
-	}
-	return blocks, nil
-}
-
 func (s *Server) handleConsoleSchedule(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	d, err := s.ownDoctor(r)
+	d, err := s.pathDoctor(r)
 	if err != nil {
 		return err
 	}
 	back := "/console/doctors/" + strconv.FormatInt(d.ID, 10)
 	sc := &heydoctor.Schedule{DoctorID: d.ID, OpenOnHolidays: r.PostFormValue("holidays") == "1"}
-	if sc.Blocks, err = parsePlan(r.PostFormValue("plan")); err == nil {
+	if sc.Blocks, err = hours.ParsePlan(r.PostFormValue("plan")); err == nil {
 		for name, dst := range map[string]*int{"slot_minutes": &sc.SlotMinutes, "capacity": &sc.Capacity, "horizon_days": &sc.HorizonDays, "min_notice_minutes": &sc.MinNoticeMinutes} {
 			if *dst, err = formInt(r, name); err != nil {
 				break
@@ -81,7 +35,7 @@ func (s *Server) handleConsoleSchedule(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) handleConsoleException(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	d, err := s.ownDoctor(r)
+	d, err := s.pathDoctor(r)
 	if err != nil {
 		return err
 	}
@@ -95,11 +49,11 @@ func (s *Server) handleConsoleException(w http.ResponseWriter, r *http.Request) 
 	} else {
 		e := &heydoctor.ScheduleException{DoctorID: d.ID, Date: day, Closed: r.PostFormValue("hours") == "", Note: r.PostFormValue("note")}
 		if !e.Closed {
-			a, b, ok := strings.Cut(r.PostFormValue("hours"), "-")
-			if !ok {
+			sp, err := hours.ParseSpan(r.PostFormValue("hours"))
+			if err != nil {
 				return s.consoleRedirectErr(w, r, back, heydoctor.FieldError("hours", "0900-1300처럼 적어 주세요"))
 			}
-			e.Blocks = []heydoctor.WorkBlock{{Weekday: day.Weekday(), Start: strings.TrimSpace(a), End: strings.TrimSpace(b)}}
+			e.Blocks = []heydoctor.WorkBlock{{Weekday: day.Weekday(), Start: sp.Open, End: sp.Close}}
 		}
 		err = s.cfg.Booking.SetException(r.Context(), st, e)
 	}
@@ -120,11 +74,12 @@ type scheduleJSON struct {
 }
 
 func (s *Server) handleAPIGetSchedule(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.ownDoctor(r)
+	st, _ := currentStaff(r.Context())
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	sc, err := s.cfg.Store.FindSchedule(r.Context(), d.ID)
+	sc, err := s.cfg.Booking.Schedule(r.Context(), st, id)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"heydoctor"
+	"heydoctor/internal/hours"
 )
 
 type settingsPage struct {
@@ -20,7 +21,7 @@ func (s *Server) handleConsoleSettings(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	p := settingsPage{consoleBase: base, Days: weekRows(base.Institution.Hours, -1)}
-	if p.Closures, err = s.cfg.Store.ListClosures(r.Context(), base.Staff.InstitutionID, heydoctor.DateOf(s.cfg.Now())); err != nil {
+	if p.Closures, err = s.cfg.Booking.Closures(r.Context(), base.Staff, heydoctor.DateOf(s.cfg.Now())); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "console_settings", "휴진·진료시간", p)
@@ -37,8 +38,9 @@ func (s *Server) handleConsoleClosure(w http.ResponseWriter, r *http.Request) er
 	} else {
 		c := heydoctor.Closure{InstitutionID: st.InstitutionID, Date: day, Note: r.PostFormValue("note")}
 		if h := strings.TrimSpace(r.PostFormValue("hours")); h != "" {
-			a, b, _ := strings.Cut(h, "-")
-			c.Hours = heydoctor.Span{Open: strings.TrimSpace(a), Close: strings.TrimSpace(b)}
+			if c.Hours, err = hours.ParseSpan(h); err != nil {
+				return s.consoleRedirectErr(w, r, "/console/settings", heydoctor.FieldError("hours", "0900-1300처럼 적어 주세요"))
+			}
 		}
 		err = s.cfg.Booking.SetClosure(r.Context(), st, c)
 	}

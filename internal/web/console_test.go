@@ -258,3 +258,45 @@ func TestConsoleJSONAPI(t *testing.T) {
 		t.Errorf("audit = %d %.300s", code, body)
 	}
 }
+
+// TestConsoleSpanForms: the exception and closure forms read "HHMM-HHMM" with one rule
+// (hours.ParseSpan): a span without its "-" is refused with a message and nothing is
+// stored; a good span is kept.
+func TestConsoleSpanForms(t *testing.T) {
+	e := newSiteEnv(t)
+	ctx := context.Background()
+	inst := siteDemoHospital(t, e)
+	addStaff(t, e, inst.ID, "boss", heydoctor.RoleAdmin)
+	csrf := loginAs(t, e, "boss")
+	doctors, err := e.store.ListDoctors(ctx, inst.ID)
+	if err != nil || len(doctors) == 0 {
+		t.Fatalf("doctors: %v", err)
+	}
+	exceptions := fmt.Sprintf("/console/doctors/%d/exceptions", doctors[0].ID)
+	for _, tt := range []struct{ path, hours string }{{exceptions, "0900"}, {exceptions, "0900~1300"}, {"/console/closures", "0900"}, {"/console/closures", "0900 1300"}} {
+		code, _, hdr := e.post(t, tt.path, url.Values{"csrf": {csrf}, "date": {"2026-12-09"}, "hours": {tt.hours}})
+		if bad := errBanner(t, e, hdr); code != http.StatusSeeOther || !strings.Contains(bad, "0900-1300처럼") {
+			t.Errorf("POST %s hours=%q = %d, error banner %q", tt.path, tt.hours, code, bad)
+		}
+	}
+	if exc, _ := e.store.ListExceptions(ctx, doctors[0].ID, "2026-12-09", "2026-12-09"); len(exc) != 0 {
+		t.Errorf("a refused exception was stored: %+v", exc)
+	}
+	if cl, _ := e.store.ListClosures(ctx, inst.ID, "2026-12-09"); len(cl) != 0 {
+		t.Errorf("a refused closure was stored: %+v", cl)
+	}
+	for _, path := range []string{exceptions, "/console/closures"} {
+		code, _, hdr := e.post(t, path, url.Values{"csrf": {csrf}, "date": {"2026-12-09"}, "hours": {" 0900 - 1300 "}})
+		if ok := okBanner(t, e, hdr); code != http.StatusSeeOther || ok == "" {
+			t.Errorf("POST %s with a good span = %d, ok banner %q", path, code, ok)
+		}
+	}
+	exc, _ := e.store.ListExceptions(ctx, doctors[0].ID, "2026-12-09", "2026-12-09")
+	if len(exc) != 1 || len(exc[0].Blocks) != 1 || exc[0].Blocks[0].Start != "0900" || exc[0].Blocks[0].End != "1300" {
+		t.Errorf("stored exception = %+v", exc)
+	}
+	cl, _ := e.store.ListClosures(ctx, inst.ID, "2026-12-09")
+	if len(cl) != 1 || cl[0].Hours != (heydoctor.Span{Open: "0900", Close: "1300"}) {
+		t.Errorf("stored closure = %+v", cl)
+	}
+}

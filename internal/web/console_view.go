@@ -21,7 +21,7 @@ type consoleBase struct {
 
 func (s *Server) consoleBase(r *http.Request, nav string) (consoleBase, error) {
 	st, csrf := currentStaff(r.Context())
-	in, err := s.cfg.Store.FindInstitutionByID(r.Context(), st.InstitutionID)
+	in, err := s.cfg.Booking.StaffInstitution(r.Context(), st)
 	if err != nil {
 		return consoleBase{}, err
 	}
