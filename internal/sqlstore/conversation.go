@@ -9,7 +9,8 @@ import (
 )
 
 // GetConversation returns a user's unexpired conversation, NotFound otherwise.
-func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userKey string) (*heydoctor.Conversation, error) {
+func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userKey string) (_ *heydoctor.Conversation, err error) {
+	defer wrap(&err, "get conversation")
 	c := heydoctor.Conversation{Channel: ch, UserKey: userKey}
 	var updated, expires int64
 	stmt, err := s.prepared(ctx, s.rdb, `SELECT state, updated_at, expires_at FROM conversations WHERE channel = ? AND user_key = ? AND expires_at > ?`)
@@ -29,7 +30,8 @@ func (s *Store) GetConversation(ctx context.Context, ch heydoctor.Channel, userK
 
 // PutConversation saves a conversation's state, creating or replacing it, in a single
 // upsert statement: chat turns are the busiest writes, and one statement is one commit.
-func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) error {
+func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) (err error) {
+	defer wrap(&err, "put conversation")
 	q := s.dialect.upsert(`INSERT INTO conversations (channel, user_key, state, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		[]string{"channel", "user_key"}, []string{"state", "updated_at", "expires_at"})
 	stmt, err := s.prepared(ctx, s.wdb, q)
@@ -43,7 +45,8 @@ func (s *Store) PutConversation(ctx context.Context, c *heydoctor.Conversation) 
 }
 
 // DeleteExpiredConversations removes conversations past their expiry and says how many.
-func (s *Store) DeleteExpiredConversations(ctx context.Context) (int64, error) {
+func (s *Store) DeleteExpiredConversations(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "delete expired conversations")
 	res, err := s.wdb.ExecContext(ctx, `DELETE FROM conversations WHERE expires_at <= ?`, s.unix())
 	if err != nil {
 		return 0, translate(err)

@@ -51,6 +51,7 @@ func recordDirectoryChange(ctx context.Context, tx *sql.Tx, institutionID int64)
 // the versions after `after`. complete is false when a version in between is not in the
 // log (an import, or older than the log keeps): the caller must reload everything.
 func (s *Store) DirectoryChanges(ctx context.Context, after int64) (current int64, ids []int64, complete bool, err error) {
+	defer wrap(&err, "directory changes after %d", after)
 	current, err = s.DirectoryVersion(ctx)
 	if err != nil || current <= after {
 		return current, nil, current == after, err
@@ -85,7 +86,8 @@ func (s *Store) DirectoryChanges(ctx context.Context, after int64) (current int6
 // ScanDirectory calls fn for every operating institution with coordinates, with the
 // fields the in-memory directory keeps (no notes, source ids or booking policy), in one
 // streaming read. The Institution passed to fn is reused: fn must copy what it keeps.
-func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institution) error) error {
+func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institution) error) (err error) {
+	defer wrap(&err, "scan directory")
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, kind, type_code, type_name, class, name, address, phone, lat, lng,
 		departments, specialists, hours, er, onboarded, demo FROM institutions
 		WHERE (status = 'operating' OR status = '') AND (lat <> 0 OR lng <> 0)`)

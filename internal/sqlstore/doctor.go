@@ -25,7 +25,8 @@ func scanDoctor(sc interface{ Scan(...any) error }) (*heydoctor.Doctor, error) {
 
 // CreateDoctor adds a doctor or consultation room; it sets d.ID. Audit entries are
 // written in the same transaction (here and in the other staff-editable methods).
-func (s *Store) CreateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) CreateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "create doctor at institution %d", d.InstitutionID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO doctors (institution_id, department, name, is_room, active, demo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			d.InstitutionID, d.Department, d.Name, boolInt(d.IsRoom), boolInt(d.Active), boolInt(d.Demo), s.unix())
@@ -40,7 +41,8 @@ func (s *Store) CreateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...
 }
 
 // UpdateDoctor changes a doctor's name, department and active flag.
-func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "update doctor %d", d.ID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE doctors SET department = ?, name = ?, is_room = ?, active = ?, updated_at = ? WHERE id = ? AND institution_id = ?`,
 			d.Department, d.Name, boolInt(d.IsRoom), boolInt(d.Active), s.unix(), d.ID, d.InstitutionID)
@@ -55,7 +57,8 @@ func (s *Store) UpdateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...
 }
 
 // FindDoctorByID returns one doctor or room.
-func (s *Store) FindDoctorByID(ctx context.Context, id int64) (*heydoctor.Doctor, error) {
+func (s *Store) FindDoctorByID(ctx context.Context, id int64) (_ *heydoctor.Doctor, err error) {
+	defer wrap(&err, "find doctor %d", id)
 	d, err := scanDoctor(s.rdb.QueryRowContext(ctx, `SELECT `+doctorColumns+` FROM doctors WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, notFound("의사/진료실", id)
@@ -64,7 +67,8 @@ func (s *Store) FindDoctorByID(ctx context.Context, id int64) (*heydoctor.Doctor
 }
 
 // ListDoctors returns an institution's doctors and rooms (all onboarded ones when institutionID is 0).
-func (s *Store) ListDoctors(ctx context.Context, institutionID int64) ([]*heydoctor.Doctor, error) {
+func (s *Store) ListDoctors(ctx context.Context, institutionID int64) (_ []*heydoctor.Doctor, err error) {
+	defer wrap(&err, "list doctors of institution %d", institutionID)
 	q, args := `SELECT `+doctorColumns+` FROM doctors`, []any{}
 	if institutionID != 0 {
 		q, args = q+` WHERE institution_id = ?`, append(args, institutionID)
@@ -86,7 +90,8 @@ func (s *Store) ListDoctors(ctx context.Context, institutionID int64) ([]*heydoc
 }
 
 // SetSchedule replaces a doctor's working plan.
-func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "set schedule of doctor %d", sc.DoctorID)
 	blocks, err := json.Marshal(sc.Blocks)
 	if err != nil {
 		return err
@@ -106,12 +111,13 @@ func (s *Store) SetSchedule(ctx context.Context, sc *heydoctor.Schedule, audit .
 }
 
 // FindSchedule returns a doctor's working plan.
-func (s *Store) FindSchedule(ctx context.Context, doctorID int64) (*heydoctor.Schedule, error) {
+func (s *Store) FindSchedule(ctx context.Context, doctorID int64) (_ *heydoctor.Schedule, err error) {
+	defer wrap(&err, "find schedule of doctor %d", doctorID)
 	var sc heydoctor.Schedule
 	var blocks string
 	var holidays int
 	var updated int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT doctor_id, blocks, slot_minutes, capacity, horizon_days, min_notice_minutes, open_on_holidays, updated_at
+	err = s.rdb.QueryRowContext(ctx, `SELECT doctor_id, blocks, slot_minutes, capacity, horizon_days, min_notice_minutes, open_on_holidays, updated_at
 		FROM schedules WHERE doctor_id = ?`, doctorID).Scan(&sc.DoctorID, &blocks, &sc.SlotMinutes, &sc.Capacity, &sc.HorizonDays,
 		&sc.MinNoticeMinutes, &holidays, &updated)
 	if err == sql.ErrNoRows {
@@ -129,7 +135,8 @@ func (s *Store) FindSchedule(ctx context.Context, doctorID int64) (*heydoctor.Sc
 }
 
 // SetException records a leave day or other hours for a doctor on one day, replacing any earlier one.
-func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "set exception of doctor %d", e.DoctorID)
 	blocks, err := json.Marshal(e.Blocks)
 	if err != nil {
 		return err
@@ -151,7 +158,8 @@ func (s *Store) SetException(ctx context.Context, e *heydoctor.ScheduleException
 }
 
 // DeleteException removes a doctor's exception on a day.
-func (s *Store) DeleteException(ctx context.Context, doctorID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) DeleteException(ctx context.Context, doctorID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "delete exception of doctor %d on %s", doctorID, day)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM schedule_exceptions WHERE doctor_id = ? AND day = ?`, doctorID, string(day))
 		if err != nil {
@@ -165,7 +173,8 @@ func (s *Store) DeleteException(ctx context.Context, doctorID int64, day heydoct
 }
 
 // ListExceptions returns a doctor's exceptions between two days, inclusive.
-func (s *Store) ListExceptions(ctx context.Context, doctorID int64, from, to heydoctor.Date) ([]heydoctor.ScheduleException, error) {
+func (s *Store) ListExceptions(ctx context.Context, doctorID int64, from, to heydoctor.Date) (_ []heydoctor.ScheduleException, err error) {
+	defer wrap(&err, "list exceptions of doctor %d", doctorID)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, doctor_id, day, closed, blocks, note FROM schedule_exceptions
 		WHERE doctor_id = ? AND day >= ? AND day <= ? ORDER BY day`, doctorID, string(from), string(to))
 	if err != nil {

@@ -20,7 +20,8 @@ func upsertHoliday(ctx context.Context, tx *sql.Tx, h heydoctor.PublicHoliday) e
 }
 
 // ListHolidays returns the imported public holidays in date order.
-func (s *Store) ListHolidays(ctx context.Context) ([]heydoctor.PublicHoliday, error) {
+func (s *Store) ListHolidays(ctx context.Context) (_ []heydoctor.PublicHoliday, err error) {
+	defer wrap(&err, "list holidays")
 	rows, err := s.rdb.QueryContext(ctx, `SELECT day, name FROM public_holidays ORDER BY day`)
 	if err != nil {
 		return nil, translate(err)
@@ -40,7 +41,8 @@ func (s *Store) ListHolidays(ctx context.Context) ([]heydoctor.PublicHoliday, er
 }
 
 // SetClosure records that an institution is closed (or open other hours) on one day.
-func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "set closure of institution %d", c.InstitutionID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE institution_id = ? AND day = ?`, c.InstitutionID, string(c.Date)); err != nil {
 			return err
@@ -57,7 +59,8 @@ func (s *Store) SetClosure(ctx context.Context, c heydoctor.Closure, audit ...*h
 }
 
 // DeleteClosure removes a closure.
-func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heydoctor.Date, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "delete closure of institution %d on %s", institutionID, day)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM closures WHERE institution_id = ? AND day = ?`, institutionID, string(day))
 		if err != nil {
@@ -74,7 +77,8 @@ func (s *Store) DeleteClosure(ctx context.Context, institutionID int64, day heyd
 }
 
 // ListClosures returns closures from a day on (all institutions when institutionID is 0).
-func (s *Store) ListClosures(ctx context.Context, institutionID int64, from heydoctor.Date) ([]heydoctor.Closure, error) {
+func (s *Store) ListClosures(ctx context.Context, institutionID int64, from heydoctor.Date) (_ []heydoctor.Closure, err error) {
+	defer wrap(&err, "list closures of institution %d", institutionID)
 	q := `SELECT institution_id, day, open_hhmm, close_hhmm, note FROM closures WHERE day >= ?`
 	args := []any{string(from)}
 	if institutionID != 0 {

@@ -40,9 +40,10 @@ func (s *Store) ApplyImport(ctx context.Context, b heydoctor.ImportBatch) (heydo
 // With FullRefresh, institutions the batch's scope listed before but no longer does are
 // marked closed, never deleted (reservations point at them), unless another source still
 // lists them.
-func (s *Store) ApplyImports(ctx context.Context, batches ...heydoctor.ImportBatch) ([]heydoctor.ImportStats, error) {
+func (s *Store) ApplyImports(ctx context.Context, batches ...heydoctor.ImportBatch) (_ []heydoctor.ImportStats, err error) {
+	defer wrap(&err, "apply import")
 	stats := make([]heydoctor.ImportStats, len(batches))
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		st, err := loadImportState(ctx, tx)
 		if err != nil {
 			return err
@@ -541,7 +542,8 @@ func (st *importState) write(ctx context.Context, tx *sql.Tx, now int64) error {
 }
 
 // LastImport returns when the directory was last imported into, zero if never.
-func (s *Store) LastImport(ctx context.Context) (time.Time, error) {
+func (s *Store) LastImport(ctx context.Context) (_ time.Time, err error) {
+	defer wrap(&err, "last import")
 	var t sql.NullInt64
 	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(finished_at) FROM import_runs`).Scan(&t); err != nil {
 		return time.Time{}, translate(err)

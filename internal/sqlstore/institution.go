@@ -72,7 +72,8 @@ func fingerprint(in *heydoctor.Institution) string {
 }
 
 // FindInstitutionByID returns one institution.
-func (s *Store) FindInstitutionByID(ctx context.Context, id int64) (*heydoctor.Institution, error) {
+func (s *Store) FindInstitutionByID(ctx context.Context, id int64) (_ *heydoctor.Institution, err error) {
+	defer wrap(&err, "find institution %d", id)
 	row := s.rdb.QueryRowContext(ctx, `SELECT `+institutionColumns+` FROM institutions WHERE id = ?`, id)
 	in, err := scanInstitution(row)
 	if err != nil {
@@ -85,7 +86,8 @@ func (s *Store) FindInstitutionByID(ctx context.Context, id int64) (*heydoctor.I
 }
 
 // ListInstitutions returns institutions matching f in id order.
-func (s *Store) ListInstitutions(ctx context.Context, f heydoctor.InstitutionFilter) ([]*heydoctor.Institution, error) {
+func (s *Store) ListInstitutions(ctx context.Context, f heydoctor.InstitutionFilter) (_ []*heydoctor.Institution, err error) {
+	defer wrap(&err, "list institutions")
 	var where []string
 	var args []any
 	if len(f.IDs) > 0 {
@@ -144,7 +146,8 @@ func placeholders(n int) string {
 
 // AllInstitutions streams every institution to fn in id order, in pages, for building
 // the in-memory directory index.
-func (s *Store) AllInstitutions(ctx context.Context, fn func(*heydoctor.Institution) error) error {
+func (s *Store) AllInstitutions(ctx context.Context, fn func(*heydoctor.Institution) error) (err error) {
+	defer wrap(&err, "read all institutions")
 	var after int64
 	for {
 		page, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{AfterID: after, Limit: 5000})
@@ -165,9 +168,10 @@ func (s *Store) AllInstitutions(ctx context.Context, fn func(*heydoctor.Institut
 
 // DirectoryVersion is a counter bumped by every change to the directory (imports, staff
 // edits of hours and closures). Replicas compare it to know when to reload their index.
-func (s *Store) DirectoryVersion(ctx context.Context) (int64, error) {
+func (s *Store) DirectoryVersion(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "directory version")
 	var v string
-	err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'directory_version'`).Scan(&v)
+	err = s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'directory_version'`).Scan(&v)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -190,7 +194,8 @@ func bumpDirectoryVersion(ctx context.Context, tx *sql.Tx) error {
 }
 
 // CountInstitutions returns how many institutions there are by kind (operating only).
-func (s *Store) CountInstitutions(ctx context.Context) (map[heydoctor.InstitutionKind]int, error) {
+func (s *Store) CountInstitutions(ctx context.Context) (_ map[heydoctor.InstitutionKind]int, err error) {
+	defer wrap(&err, "count institutions")
 	rows, err := s.rdb.QueryContext(ctx, `SELECT kind, COUNT(*) FROM institutions WHERE status = 'operating' GROUP BY kind`)
 	if err != nil {
 		return nil, translate(err)
@@ -210,7 +215,8 @@ func (s *Store) CountInstitutions(ctx context.Context) (map[heydoctor.Institutio
 
 // UpdateInstitutionHours replaces an institution's weekly hours (a staff edit). The
 // staff then own the hours: no later import from public data overwrites them.
-func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydoctor.OpeningHours, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "update hours of institution %d", id)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var owners string
 		err := tx.QueryRowContext(ctx, `SELECT owners FROM institutions WHERE id = ?`, id).Scan(&owners)
@@ -234,7 +240,8 @@ func (s *Store) UpdateInstitutionHours(ctx context.Context, id int64, h heydocto
 }
 
 // SetOnboarding makes an institution take bookings (or stop) under a policy.
-func (s *Store) SetOnboarding(ctx context.Context, id int64, onboarded, demo bool, p heydoctor.BookingPolicy) error {
+func (s *Store) SetOnboarding(ctx context.Context, id int64, onboarded, demo bool, p heydoctor.BookingPolicy) (err error) {
+	defer wrap(&err, "set onboarding of institution %d", id)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE institutions SET onboarded = ?, demo = ?, require_confirmation = ?, cancel_window_minutes = ?, updated_at = ? WHERE id = ?`,
 			boolInt(onboarded), boolInt(demo), boolInt(p.RequireConfirmation), p.CancelWindowMinutes, s.unix(), id)

@@ -86,11 +86,12 @@ const rankStep = 1 << 20
 
 // FindQueueSettings returns a clinic's check-in settings, the defaults (off) when staff
 // never saved any.
-func (s *Store) FindQueueSettings(ctx context.Context, institutionID int64) (heydoctor.QueueSettings, error) {
+func (s *Store) FindQueueSettings(ctx context.Context, institutionID int64) (_ heydoctor.QueueSettings, err error) {
+	defer wrap(&err, "find queue settings of institution %d", institutionID)
 	qs := heydoctor.DefaultQueueSettings(institutionID)
 	var enabled, paused, always int
 	var updated int64
-	err := cached{s: s}.QueryRowContext(ctx, `SELECT enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at
+	err = cached{s: s}.QueryRowContext(ctx, `SELECT enabled, paused, daily_cap, cutoff_hhmm, skip_back, soon_ahead, always_open, updated_at
 		FROM queue_settings WHERE institution_id = ?`, institutionID).
 		Scan(&enabled, &paused, &qs.DailyCap, &qs.CutOff, &qs.SkipBack, &qs.SoonAhead, &always, &updated)
 	if err == sql.ErrNoRows {
@@ -105,7 +106,8 @@ func (s *Store) FindQueueSettings(ctx context.Context, institutionID int64) (hey
 }
 
 // SaveQueueSettings stores a clinic's check-in settings with their audit entry in the same transaction.
-func (s *Store) SaveQueueSettings(ctx context.Context, qs *heydoctor.QueueSettings, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) SaveQueueSettings(ctx context.Context, qs *heydoctor.QueueSettings, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "save queue settings of institution %d", qs.InstitutionID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		qs.UpdatedAt = time.Unix(s.unix(), 0).UTC()
 		args := []any{boolInt(qs.Enabled), boolInt(qs.Paused), qs.DailyCap, qs.CutOff, qs.SkipBack, qs.SoonAhead, boolInt(qs.AlwaysOpen), qs.UpdatedAt.Unix(), qs.InstitutionID}
@@ -190,7 +192,8 @@ func (s *Store) ensureQueueDay(ctx context.Context, institutionID int64, day hey
 // day's counter (a row lock on MySQL, the single writer on SQLite, so numbers are
 // consecutive across replicas), check the cap, insert the ticket (a second active
 // ticket for the same phone fails the unique index: a Conflict), audit, events.
-func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydoctor.TicketCreate) error {
+func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydoctor.TicketCreate) (err error) {
+	defer wrap(&err, "create ticket at institution %d", t.InstitutionID)
 	if err := s.ensureQueueDay(ctx, t.InstitutionID, t.Day); err != nil {
 		return err
 	}
@@ -199,7 +202,7 @@ func (s *Store) CreateTicket(ctx context.Context, t *heydoctor.Ticket, opt heydo
 		c, ok := s.dialect.uniqueViolation(err)
 		return ok && c == uniqueCode || s.dialect.retryable(err)
 	}
-	err := s.retry(ctx, ticketRetry, again, func() error {
+	err = s.retry(ctx, ticketRetry, again, func() error {
 		return s.withTxOpts(ctx, s.dialect.queueTx, func(sqlTx *sql.Tx) error {
 			tx := cached{s: s, tx: sqlTx}
 			if _, err := tx.ExecContext(ctx, `UPDATE queue_days SET last_number = last_number + 1 WHERE institution_id = ? AND day = ?`,
@@ -320,13 +323,15 @@ func (s *Store) ticketsAhead(ctx context.Context, q queryer, t *heydoctor.Ticket
 }
 
 // TicketsAhead counts the waiting tickets before t in its queue.
-func (s *Store) TicketsAhead(ctx context.Context, t *heydoctor.Ticket) (int, error) {
+func (s *Store) TicketsAhead(ctx context.Context, t *heydoctor.Ticket) (_ int, err error) {
+	defer wrap(&err, "count tickets ahead of ticket %d", t.ID)
 	n, err := s.ticketsAhead(ctx, cached{s: s}, t)
 	return n, translate(err)
 }
 
 // CountTickets counts a clinic's tickets of a day in the given statuses (all when none).
-func (s *Store) CountTickets(ctx context.Context, institutionID int64, day heydoctor.Date, statuses ...heydoctor.TicketStatus) (int, error) {
+func (s *Store) CountTickets(ctx context.Context, institutionID int64, day heydoctor.Date, statuses ...heydoctor.TicketStatus) (_ int, err error) {
+	defer wrap(&err, "count tickets of institution %d", institutionID)
 	q := `SELECT COUNT(*) FROM queue_tickets WHERE institution_id = ? AND day = ?`
 	args := []any{institutionID, string(day)}
 	if len(statuses) > 0 {
@@ -336,7 +341,7 @@ func (s *Store) CountTickets(ctx context.Context, institutionID int64, day heydo
 		}
 	}
 	var n int
-	err := s.rdb.QueryRowContext(ctx, q, args...).Scan(&n)
+	err = s.rdb.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, translate(err)
 }
 
@@ -358,7 +363,8 @@ func (s *Store) queryTickets(ctx context.Context, q queryer, where string, args 
 }
 
 // FindTicketByCode returns a ticket by the code the patient holds.
-func (s *Store) FindTicketByCode(ctx context.Context, code string) (*heydoctor.Ticket, error) {
+func (s *Store) FindTicketByCode(ctx context.Context, code string) (_ *heydoctor.Ticket, err error) {
+	defer wrap(&err, "find ticket by code")
 	t, err := scanTicket(cached{s: s}.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE code = ?`, code))
 	if err == sql.ErrNoRows {
 		return nil, notFound("접수", code)
@@ -367,7 +373,8 @@ func (s *Store) FindTicketByCode(ctx context.Context, code string) (*heydoctor.T
 }
 
 // FindTicketByID returns a ticket by id.
-func (s *Store) FindTicketByID(ctx context.Context, id int64) (*heydoctor.Ticket, error) {
+func (s *Store) FindTicketByID(ctx context.Context, id int64) (_ *heydoctor.Ticket, err error) {
+	defer wrap(&err, "find ticket %d", id)
 	t, err := scanTicket(cached{s: s}.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM queue_tickets WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, notFound("접수", id)
@@ -376,7 +383,8 @@ func (s *Store) FindTicketByID(ctx context.Context, id int64) (*heydoctor.Ticket
 }
 
 // ListTickets returns tickets in queue order (rank, then number).
-func (s *Store) ListTickets(ctx context.Context, f heydoctor.TicketFilter) ([]*heydoctor.Ticket, error) {
+func (s *Store) ListTickets(ctx context.Context, f heydoctor.TicketFilter) (_ []*heydoctor.Ticket, err error) {
+	defer wrap(&err, "list tickets")
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
@@ -414,7 +422,8 @@ func (s *Store) ListTickets(ctx context.Context, f heydoctor.TicketFilter) ([]*h
 
 // ServiceTimes returns how long each of a clinic's finished visits of a day took, from
 // the patient coming in to done, in finishing order.
-func (s *Store) ServiceTimes(ctx context.Context, institutionID int64, day heydoctor.Date) ([]time.Duration, error) {
+func (s *Store) ServiceTimes(ctx context.Context, institutionID int64, day heydoctor.Date) (_ []time.Duration, err error) {
+	defer wrap(&err, "service times of institution %d", institutionID)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT started_at, finished_at FROM queue_tickets WHERE institution_id = ? AND day = ? AND status = ?
 		AND started_at > 0 AND finished_at >= started_at ORDER BY finished_at`, institutionID, string(day), string(heydoctor.TicketDone))
 	if err != nil {
@@ -435,14 +444,16 @@ func (s *Store) ServiceTimes(ctx context.Context, institutionID int64, day heydo
 // UpdateTicket changes a ticket in one transaction: lock the clinic's day (every change
 // to one queue runs one at a time, on every replica), lock and check the ticket, apply,
 // move it among the waiting, audit, and queue the events.
-func (s *Store) UpdateTicket(ctx context.Context, id int64, c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
+func (s *Store) UpdateTicket(ctx context.Context, id int64, c heydoctor.TicketChange) (_ *heydoctor.Ticket, err error) {
+	defer wrap(&err, "update ticket %d", id)
 	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) { return s.lockTicket(ctx, tx, id) }, c)
 }
 
 // UpdateFirstWaiting applies c to the first waiting ticket of a clinic's day, found
 // inside the transaction, so two desks calling "next" at once call two patients. With
 // nobody waiting it is a Conflict.
-func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c heydoctor.TicketChange) (*heydoctor.Ticket, error) {
+func (s *Store) UpdateFirstWaiting(ctx context.Context, institutionID int64, day heydoctor.Date, c heydoctor.TicketChange) (_ *heydoctor.Ticket, err error) {
+	defer wrap(&err, "call the first waiting ticket of institution %d", institutionID)
 	return s.updateTicket(ctx, func(tx cached) (*heydoctor.Ticket, error) {
 		if !s.dialect.serialWrites {
 			var n int

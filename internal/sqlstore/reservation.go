@@ -59,6 +59,7 @@ func newCode() string {
 // pass one count; over quota is TooMany. With an idempotency key, a retry returns the
 // reservation made the first time (created false).
 func (s *Store) CreateReservation(ctx context.Context, r *heydoctor.Reservation, p *heydoctor.Patient, capacity int, ev *heydoctor.ReservationEvent, q heydoctor.ReservationQuota) (created bool, err error) {
+	defer wrap(&err, "create reservation with doctor %d", r.DoctorID)
 	if capacity < 1 {
 		capacity = 1
 	}
@@ -230,7 +231,8 @@ func (s *Store) findReservationByKey(ctx context.Context, q queryer, key string)
 }
 
 // FindReservationByCode returns a reservation with its patient and doctor filled in.
-func (s *Store) FindReservationByCode(ctx context.Context, code string) (*heydoctor.Reservation, error) {
+func (s *Store) FindReservationByCode(ctx context.Context, code string) (_ *heydoctor.Reservation, err error) {
+	defer wrap(&err, "find reservation by code")
 	r, err := scanReservation(s.rdb.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE code = ?`, code))
 	if err == sql.ErrNoRows {
 		return nil, notFound("예약", code)
@@ -242,7 +244,8 @@ func (s *Store) FindReservationByCode(ctx context.Context, code string) (*heydoc
 }
 
 // FindReservationByID returns a reservation with its patient and doctor filled in.
-func (s *Store) FindReservationByID(ctx context.Context, id int64) (*heydoctor.Reservation, error) {
+func (s *Store) FindReservationByID(ctx context.Context, id int64) (_ *heydoctor.Reservation, err error) {
+	defer wrap(&err, "find reservation %d", id)
 	r, err := scanReservation(s.rdb.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, notFound("예약", id)
@@ -272,7 +275,8 @@ func (s *Store) fill(ctx context.Context, r *heydoctor.Reservation) error {
 }
 
 // ListReservations returns reservations in start order with patients and doctors filled in.
-func (s *Store) ListReservations(ctx context.Context, f heydoctor.ReservationFilter) ([]*heydoctor.Reservation, error) {
+func (s *Store) ListReservations(ctx context.Context, f heydoctor.ReservationFilter) (_ []*heydoctor.Reservation, err error) {
+	defer wrap(&err, "list reservations")
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
@@ -346,8 +350,9 @@ func (s *Store) ListReservations(ctx context.Context, f heydoctor.ReservationFil
 
 // LinkReservation lets owner see a reservation it did not make, once the caller has
 // checked the proof (its code and phone). Linking twice is not an error.
-func (s *Store) LinkReservation(ctx context.Context, owner string, reservationID int64) error {
-	_, err := s.wdb.ExecContext(ctx, `INSERT INTO reservation_links (owner_key, reservation_id, created_at) VALUES (?, ?, ?)`, owner, reservationID, s.unix())
+func (s *Store) LinkReservation(ctx context.Context, owner string, reservationID int64) (err error) {
+	defer wrap(&err, "link reservation %d", reservationID)
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO reservation_links (owner_key, reservation_id, created_at) VALUES (?, ?, ?)`, owner, reservationID, s.unix())
 	if err != nil && isUniqueViolation(err) {
 		return nil
 	}
@@ -356,7 +361,8 @@ func (s *Store) LinkReservation(ctx context.Context, owner string, reservationID
 
 // PhoneFloods returns the phones holding at least min active upcoming reservations at an
 // institution (staff bookings aside), most first: a flood to see and cancel at once.
-func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit int) ([]heydoctor.PhoneCount, error) {
+func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit int) (_ []heydoctor.PhoneCount, err error) {
+	defer wrap(&err, "phone floods at institution %d", institutionID)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT p.phone, COUNT(DISTINCT p.id), COUNT(*), MIN(r.created_at), MAX(r.created_at)
 		FROM reservations r JOIN patients p ON p.id = r.patient_id
 		WHERE r.institution_id = ? AND r.channel <> ? AND r.status IN (`+activeStatuses+`) AND r.end_at > ?
@@ -381,7 +387,8 @@ func (s *Store) PhoneFloods(ctx context.Context, institutionID int64, min, limit
 
 // BookedCounts returns, per slot start (Unix seconds), how many active reservations a
 // doctor has with a start in [from, to).
-func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.Time) (map[int64]int, error) {
+func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.Time) (_ map[int64]int, err error) {
+	defer wrap(&err, "booked counts of doctor %d", doctorID)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT start_at, COUNT(*) FROM reservations WHERE doctor_id = ? AND start_at >= ? AND start_at < ?
 		AND seat IS NOT NULL GROUP BY start_at`, doctorID, from.Unix(), to.Unix())
 	if err != nil {
@@ -404,9 +411,10 @@ func (s *Store) BookedCounts(ctx context.Context, doctorID int64, from, to time.
 // its seat when it changes slot (a taken new slot is a Conflict and nothing changes),
 // release the seat when it stops being active, bump the iCalendar sequence, and record
 // the audit entry and webhook event.
-func (s *Store) UpdateReservation(ctx context.Context, id int64, c heydoctor.ReservationChange) (*heydoctor.Reservation, error) {
+func (s *Store) UpdateReservation(ctx context.Context, id int64, c heydoctor.ReservationChange) (_ *heydoctor.Reservation, err error) {
+	defer wrap(&err, "update reservation %d", id)
 	var out *heydoctor.Reservation
-	err := s.retry(ctx, txRetry, nil, func() error {
+	err = s.retry(ctx, txRetry, nil, func() error {
 		return s.withTx(ctx, func(tx *sql.Tx) error {
 			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationColumns+` FROM reservations WHERE id = ?`+s.dialect.forUpdate, id))
 			if err == sql.ErrNoRows {

@@ -24,7 +24,8 @@ func scanStaff(sc interface{ Scan(...any) error }) (*heydoctor.Staff, error) {
 }
 
 // CreateStaff adds a console account; a taken login is a Conflict.
-func (s *Store) CreateStaff(ctx context.Context, st *heydoctor.Staff) error {
+func (s *Store) CreateStaff(ctx context.Context, st *heydoctor.Staff) (err error) {
+	defer wrap(&err, "create staff account")
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		st.CreatedAt = time.Unix(s.unix(), 0).UTC()
 		res, err := tx.ExecContext(ctx, `INSERT INTO staff (institution_id, login, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -41,7 +42,8 @@ func (s *Store) CreateStaff(ctx context.Context, st *heydoctor.Staff) error {
 }
 
 // FindStaffByLogin returns an account by login name.
-func (s *Store) FindStaffByLogin(ctx context.Context, login string) (*heydoctor.Staff, error) {
+func (s *Store) FindStaffByLogin(ctx context.Context, login string) (_ *heydoctor.Staff, err error) {
+	defer wrap(&err, "find staff account by login")
 	st, err := scanStaff(s.rdb.QueryRowContext(ctx, `SELECT `+staffColumns+` FROM staff WHERE login = ?`, login))
 	if err == sql.ErrNoRows {
 		return nil, notFound("계정", login)
@@ -50,7 +52,8 @@ func (s *Store) FindStaffByLogin(ctx context.Context, login string) (*heydoctor.
 }
 
 // ListStaff returns the accounts of an institution (all when 0).
-func (s *Store) ListStaff(ctx context.Context, institutionID int64) ([]*heydoctor.Staff, error) {
+func (s *Store) ListStaff(ctx context.Context, institutionID int64) (_ []*heydoctor.Staff, err error) {
+	defer wrap(&err, "list staff of institution %d", institutionID)
 	q, args := `SELECT `+staffColumns+` FROM staff`, []any{}
 	if institutionID != 0 {
 		q, args = q+` WHERE institution_id = ?`, append(args, institutionID)
@@ -72,17 +75,19 @@ func (s *Store) ListStaff(ctx context.Context, institutionID int64) ([]*heydocto
 }
 
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, se *heydoctor.Session) error {
-	_, err := s.wdb.ExecContext(ctx, `INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+func (s *Store) CreateSession(ctx context.Context, se *heydoctor.Session) (err error) {
+	defer wrap(&err, "create session")
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		se.TokenHash, se.StaffID, se.CSRF, se.CreatedAt.Unix(), se.ExpiresAt.Unix())
 	return translate(err)
 }
 
 // FindSession returns an unexpired session and its account.
-func (s *Store) FindSession(ctx context.Context, tokenHash string) (*heydoctor.Session, *heydoctor.Staff, error) {
+func (s *Store) FindSession(ctx context.Context, tokenHash string) (_ *heydoctor.Session, _ *heydoctor.Staff, err error) {
+	defer wrap(&err, "find session")
 	var se heydoctor.Session
 	var created, expires int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT token_hash, staff_id, csrf_token, created_at, expires_at FROM staff_sessions WHERE token_hash = ? AND expires_at > ?`,
+	err = s.rdb.QueryRowContext(ctx, `SELECT token_hash, staff_id, csrf_token, created_at, expires_at FROM staff_sessions WHERE token_hash = ? AND expires_at > ?`,
 		tokenHash, s.unix()).Scan(&se.TokenHash, &se.StaffID, &se.CSRF, &created, &expires)
 	if err == sql.ErrNoRows {
 		return nil, nil, heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요")
@@ -102,8 +107,9 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*heydoctor.S
 }
 
 // DeleteSession logs a session out; expired sessions are removed too.
-func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := s.wdb.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token_hash = ? OR expires_at <= ?`, tokenHash, s.unix())
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) (err error) {
+	defer wrap(&err, "delete session")
+	_, err = s.wdb.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token_hash = ? OR expires_at <= ?`, tokenHash, s.unix())
 	return translate(err)
 }
 
@@ -139,7 +145,8 @@ func (s *Store) writeAudits(ctx context.Context, tx *sql.Tx, id int64, audit []*
 }
 
 // AddAudit records a staff action on its own (for changes that are not reservations).
-func (s *Store) AddAudit(ctx context.Context, a *heydoctor.AuditEntry) error {
+func (s *Store) AddAudit(ctx context.Context, a *heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "add audit entry %s", a.Action)
 	if a.At.IsZero() {
 		a.At = time.Unix(s.unix(), 0).UTC()
 	}
@@ -147,7 +154,8 @@ func (s *Store) AddAudit(ctx context.Context, a *heydoctor.AuditEntry) error {
 }
 
 // ListAudit returns an institution's audit log, newest first.
-func (s *Store) ListAudit(ctx context.Context, institutionID int64, limit int) ([]heydoctor.AuditEntry, error) {
+func (s *Store) ListAudit(ctx context.Context, institutionID int64, limit int) (_ []heydoctor.AuditEntry, err error) {
+	defer wrap(&err, "list audit log of institution %d", institutionID)
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}

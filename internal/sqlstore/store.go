@@ -251,3 +251,11 @@ func nullString(s string) any {
 func notFound(what string, id any) error {
 	return heydoctor.Errorf(heydoctor.NotFound, "%s을(를) 찾을 수 없습니다 (%v)", what, id)
 }
+
+// wrap names the operation on an error that leaves the store, as pkgsite's derrors.Wrap
+// does: defer wrap(&err, "find doctor %d", id). The error keeps its kind.
+func wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +157,17 @@ func TestApplyImport(t *testing.T) {
 		hs, err := s.ListHolidays(ctx)
 		if err != nil || len(hs) != 1 || hs[0].Date != "2026-12-25" {
 			t.Errorf("holidays = %v, %v", hs, err)
+		}
+	})
+}
+
+// TestErrorsNameTheOperation: an error leaving the store says what was being done and
+// keeps its kind.
+func TestErrorsNameTheOperation(t *testing.T) {
+	storetest.Each(t, (&storetest.Clock{T: epoch}).Now, func(t *testing.T, s *sqlstore.Store) {
+		_, err := s.FindDoctorByID(context.Background(), 999)
+		if heydoctor.KindOf(err) != heydoctor.NotFound || !strings.HasPrefix(err.Error(), "find doctor 999: ") {
+			t.Errorf("FindDoctorByID(999) = %v (kind %v), want a NotFound that names the operation", err, heydoctor.KindOf(err))
 		}
 	})
 }

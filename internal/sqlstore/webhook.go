@@ -9,7 +9,8 @@ import (
 )
 
 // CreateWebhook registers an endpoint, with its audit entry in the same transaction.
-func (s *Store) CreateWebhook(ctx context.Context, w *heydoctor.Webhook, audit ...*heydoctor.AuditEntry) error {
+func (s *Store) CreateWebhook(ctx context.Context, w *heydoctor.Webhook, audit ...*heydoctor.AuditEntry) (err error) {
+	defer wrap(&err, "create webhook for institution %d", w.InstitutionID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		w.CreatedAt = time.Unix(s.unix(), 0).UTC()
 		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (institution_id, url, secret, active, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -25,7 +26,8 @@ func (s *Store) CreateWebhook(ctx context.Context, w *heydoctor.Webhook, audit .
 }
 
 // ListWebhooks returns an institution's endpoints.
-func (s *Store) ListWebhooks(ctx context.Context, institutionID int64) ([]heydoctor.Webhook, error) {
+func (s *Store) ListWebhooks(ctx context.Context, institutionID int64) (_ []heydoctor.Webhook, err error) {
+	defer wrap(&err, "list webhooks of institution %d", institutionID)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, institution_id, url, secret, active, created_at FROM webhooks WHERE institution_id = ? ORDER BY id`, institutionID)
 	if err != nil {
 		return nil, translate(err)
@@ -109,13 +111,15 @@ func (s *Store) queryDeliveries(ctx context.Context, where string, args ...any) 
 }
 
 // DueDeliveries returns pending deliveries whose next attempt is due, oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]heydoctor.Delivery, error) {
+func (s *Store) DueDeliveries(ctx context.Context, limit int) (_ []heydoctor.Delivery, err error) {
+	defer wrap(&err, "due webhook deliveries")
 	return s.queryDeliveries(ctx, `WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`, s.unix(), limit)
 }
 
 // ClaimDelivery pushes a due delivery's next attempt forward by lease, so that another
 // replica polling at the same time skips it; false when someone else claimed it first.
-func (s *Store) ClaimDelivery(ctx context.Context, d *heydoctor.Delivery, lease time.Duration) (bool, error) {
+func (s *Store) ClaimDelivery(ctx context.Context, d *heydoctor.Delivery, lease time.Duration) (_ bool, err error) {
+	defer wrap(&err, "claim webhook delivery %d", d.ID)
 	res, err := s.wdb.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending' AND next_attempt_at = ?`,
 		s.now().Add(lease).Unix(), d.ID, d.NextAttemptAt.Unix())
 	if err != nil {
@@ -127,7 +131,8 @@ func (s *Store) ClaimDelivery(ctx context.Context, d *heydoctor.Delivery, lease 
 
 // RecordAttempt saves the outcome of one delivery attempt: delivered, or the next try
 // at next (state failed when next is zero: no more retries).
-func (s *Store) RecordAttempt(ctx context.Context, id int64, status int, errMsg string, delivered bool, next time.Time) error {
+func (s *Store) RecordAttempt(ctx context.Context, id int64, status int, errMsg string, delivered bool, next time.Time) (err error) {
+	defer wrap(&err, "record attempt of webhook delivery %d", id)
 	state := "pending"
 	switch {
 	case delivered:
@@ -138,14 +143,15 @@ func (s *Store) RecordAttempt(ctx context.Context, id int64, status int, errMsg 
 	if len(errMsg) > 500 {
 		errMsg = errMsg[:500]
 	}
-	_, err := s.wdb.ExecContext(ctx, `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
+	_, err = s.wdb.ExecContext(ctx, `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
 		state, status, errMsg, next.Unix(), s.unix(), id)
 	return translate(err)
 }
 
 // ListDeliveries returns the delivery log of a webhook, newest first. The secret is
 // cleared: the log is for showing.
-func (s *Store) ListDeliveries(ctx context.Context, webhookID int64, limit int) ([]heydoctor.Delivery, error) {
+func (s *Store) ListDeliveries(ctx context.Context, webhookID int64, limit int) (_ []heydoctor.Delivery, err error) {
+	defer wrap(&err, "list deliveries of webhook %d", webhookID)
 	list, err := s.queryDeliveries(ctx, `WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, limit)
 	for i := range list {
 		list[i].Secret = ""
