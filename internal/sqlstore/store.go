@@ -84,13 +84,14 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 		return "", "", errors.New("empty database path")
 	}
 	if strings.Contains(dsn, "://") {
-		return "", "", fmt.Errorf("unknown database URL scheme in %q (use a SQLite file path or %suser:pass@tcp(host:3306)/db)", redactDSN(dsn), MySQLPrefix)
+		return "", "", fmt.Errorf("unknown database URL scheme in %q (use a SQLite file path or %suser:pass@tcp(host:3306)/db)", RedactDSN(dsn), MySQLPrefix)
 	}
 	return SQLite, dsn, nil
 }
 
-// redactDSN hides a password in a DSN for messages.
-func redactDSN(dsn string) string {
+// RedactDSN hides the password of a HEYDOCTOR_DB value, for messages and for printing
+// configuration.
+func RedactDSN(dsn string) string {
 	if i := strings.Index(dsn, "://"); i >= 0 {
 		rest := dsn[i+3:]
 		if at := strings.LastIndex(rest, "@"); at >= 0 {
@@ -101,9 +102,6 @@ func redactDSN(dsn string) string {
 	}
 	return dsn
 }
-
-// RedactDSN hides the password of a HEYDOCTOR_DB value, for printing configuration.
-func RedactDSN(dsn string) string { return redactDSN(dsn) }
 
 // Open connects to the database named by dsn (see ParseDSN) and checks it answers. It does
 // not migrate: call Migrate.
@@ -124,7 +122,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	if err := s.wdb.PingContext(ctx); err != nil {
 		s.Close()
-		return nil, heydoctor.Errorf(heydoctor.Unavailable, "데이터베이스에 연결할 수 없습니다").WithErr(fmt.Errorf("connect to %s database %s: %w", name, redactDSN(dsn), err))
+		return nil, heydoctor.Errorf(heydoctor.Unavailable, "데이터베이스에 연결할 수 없습니다").WithErr(fmt.Errorf("connect to %s database %s: %w", name, RedactDSN(dsn), err))
 	}
 	return s, nil
 }
