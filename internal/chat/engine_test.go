@@ -207,4 +207,19 @@ func TestERStepAcceptsATypedPlace(t *testing.T) {
 	if got := all(r); !strings.Contains(got, "여러 군데") || len(r.Choices) < 3 {
 		t.Errorf("중앙동 is in many cities; want a did-you-mean list:\n%s", got)
 	}
+	// Picking one of them finds the ERs there; "다른 동네" asks for a place again.
+	busan := ""
+	for _, c := range r.Choices {
+		if strings.Contains(c.Label, "부산") {
+			busan = c.Value
+		}
+	}
+	r = say(t, e, "er3", "", busan)
+	if len(r.Cards) < 2 || r.Cards[0].Buttons[0].Value != "119" || !strings.HasPrefix(r.Cards[1].Title, "부산중앙병원") {
+		t.Fatalf("picked 부산 중앙동 (%q): want 119 first and 부산중앙병원:\n%s", busan, all(r))
+	}
+	r = say(t, e, "er3", "", choiceOf(r, "다른 동네"))
+	if got := all(r); !strings.Contains(got, "어디 근처에서 찾을까요?") {
+		t.Errorf("다른 동네 after the ERs: want the place question:\n%s", got)
+	}
 }
