@@ -61,10 +61,10 @@ func TestChoiceWireUnambiguous(t *testing.T) {
 	for a := choiceRestart; int(a) < len(choiceWire); a++ {
 		for b := choiceRestart; int(b) < len(choiceWire); b++ {
 			wa, wb := choiceWire[a], choiceWire[b]
-			if a == b || !wb.hasArg {
+			if a == b {
 				continue
 			}
-			if strings.HasPrefix(wa.prefix, wb.prefix) {
+			if wa.prefix == wb.prefix || wb.hasArg && strings.HasPrefix(wa.prefix, wb.prefix) {
 				t.Errorf("%q (kind %d) starts with the prefix %q of kind %d", wa.prefix, a, wb.prefix, b)
 			}
 		}
