@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -207,32 +206,16 @@ func TestBookingQuotaRace(t *testing.T) {
 			t.Fatalf("slots: %d %v", len(free), err)
 		}
 		race := func(req func(i int) BookRequest) map[string]int {
-			var mu sync.Mutex
-			results := map[string]int{}
-			var wg sync.WaitGroup
-			for i := range 40 {
-				wg.Go(func() {
-					_, _, err := f.svc.Book(ctx, req(i))
-					mu.Lock()
-					defer mu.Unlock()
-					switch {
-					case err == nil:
-						results["ok"]++
-					case heydoctor.KindOf(err) == heydoctor.TooMany:
-						results["too_many"]++
-					default:
-						results[err.Error()]++
-					}
-				})
-			}
-			wg.Wait()
-			return results
+			return storetest.Race(40, func(i int) error {
+				_, _, err := f.svc.Book(ctx, req(i))
+				return err
+			}, heydoctor.TooMany)
 		}
 		lim := f.svc.Limits()
 		got := race(func(i int) BookRequest {
 			return BookRequest{DoctorID: f.doctorID, Start: free[i].Start, Name: fmt.Sprintf("환자%d", i), Phone: "01055556666"}
 		})
-		if d := cmp.Diff(map[string]int{"ok": lim.PhoneActiveInstitution, "too_many": 40 - lim.PhoneActiveInstitution}, got); d != "" {
+		if d := cmp.Diff(map[string]int{"ok": lim.PhoneActiveInstitution, "too_many_requests": 40 - lim.PhoneActiveInstitution}, got); d != "" {
 			t.Errorf("one phone: race mismatch (-want +got):\n%s", d)
 		}
 		// One KakaoTalk user with a different phone each time: the owner's lock holds.
@@ -240,7 +223,7 @@ func TestBookingQuotaRace(t *testing.T) {
 			return BookRequest{DoctorID: f.doctorID, Start: free[40+i].Start, Name: "홍길동", Phone: fmt.Sprintf("010777%05d", i),
 				KakaoKey: "racer", Channel: heydoctor.ChannelKakao}
 		})
-		if d := cmp.Diff(map[string]int{"ok": lim.KakaoActive, "too_many": 40 - lim.KakaoActive}, got); d != "" {
+		if d := cmp.Diff(map[string]int{"ok": lim.KakaoActive, "too_many_requests": 40 - lim.KakaoActive}, got); d != "" {
 			t.Errorf("one KakaoTalk user: race mismatch (-want +got):\n%s", d)
 		}
 	})

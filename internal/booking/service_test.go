@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -553,28 +552,11 @@ func TestBookRace(t *testing.T) {
 		clock.T = epoch
 		f := newFixture(t, s, clock, policyConfirm())
 		start := at(t, "2026-11-30 14:00")
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		results := map[string]int{}
-		for i := range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, _, err := f.svc.Book(context.Background(), BookRequest{DoctorID: f.doctorID, Start: start, Name: fmt.Sprintf("환자%d", i),
-					Phone: fmt.Sprintf("010%08d", i), IdempotencyKey: fmt.Sprintf("race-%d", i)})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					results["ok"]++
-				case heydoctor.KindOf(err) == heydoctor.Conflict:
-					results["conflict"]++
-				default:
-					results[err.Error()]++
-				}
-			}()
-		}
-		wg.Wait()
+		results := storetest.Race(200, func(i int) error {
+			_, _, err := f.svc.Book(context.Background(), BookRequest{DoctorID: f.doctorID, Start: start, Name: fmt.Sprintf("환자%d", i),
+				Phone: fmt.Sprintf("010%08d", i), IdempotencyKey: fmt.Sprintf("race-%d", i)})
+			return err
+		}, heydoctor.Conflict)
 		if diff := cmp.Diff(map[string]int{"ok": 1, "conflict": 199}, results); diff != "" {
 			t.Errorf("race mismatch (-want +got):\n%s", diff)
 		}

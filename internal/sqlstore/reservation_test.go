@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -126,29 +125,12 @@ func TestReservationRace(t *testing.T) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)
 		start := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		results := map[string]int{}
-		for i := range 200 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute),
-					Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelAPI, IdempotencyKey: fmt.Sprintf("race-%d", i)}
-				_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil, heydoctor.ReservationQuota{})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					results["ok"]++
-				case heydoctor.KindOf(err) == heydoctor.Conflict:
-					results["conflict"]++
-				default:
-					results[err.Error()]++
-				}
-			}()
-		}
-		wg.Wait()
+		results := storetest.Race(200, func(i int) error {
+			r := &heydoctor.Reservation{InstitutionID: instID, DoctorID: docID, Start: start, End: start.Add(15 * time.Minute),
+				Status: heydoctor.StatusRequested, Channel: heydoctor.ChannelAPI, IdempotencyKey: fmt.Sprintf("race-%d", i)}
+			_, err := s.CreateReservation(ctx, r, &heydoctor.Patient{Name: fmt.Sprintf("환자%d", i), Phone: fmt.Sprintf("010%08d", i)}, 1, nil, heydoctor.ReservationQuota{})
+			return err
+		}, heydoctor.Conflict)
 		if results["ok"] != 1 || results["conflict"] != 199 {
 			t.Errorf("race results = %v, want 1 ok and 199 conflicts", results)
 		}
