@@ -352,9 +352,10 @@ func hasAnyPrefix(s string, prefixes ...string) bool {
 	return false
 }
 
-// containsAffirmed reports whether s holds one of the cue words not followed closely by
-// a denial: "죽을 것 같은 정도는 아니고" is not extreme pain.
-func containsAffirmed(s string, cues []string) bool {
+// containsAffirmed reports whether s holds one of the cue words, not inside another word
+// (lexicon.tsv notafter: 깔아주면 holds no 아주, 조심해야 no 심해) and not followed closely
+// by a denial: "죽을 것 같은 정도는 아니고" is not extreme pain.
+func (e *Engine) containsAffirmed(s string, cues []string) bool {
 	for _, cue := range cues {
 		from := 0
 		for {
@@ -363,6 +364,10 @@ func containsAffirmed(s string, cues []string) bool {
 				break
 			}
 			end := from + i + len(cue)
+			if e.voidAfter(s, from+i) {
+				from = end
+				continue
+			}
 			after := []rune(s[end:])
 			after = after[:min(len(after), 8)]
 			if a := string(after); !strings.Contains(a, "아니") && !strings.Contains(a, "않") {
@@ -501,7 +506,8 @@ func (e *Engine) readFacts(c compacted) facts {
 		case (strings.HasPrefix(rest, "살") || strings.HasPrefix(rest, "세")) && n.value < 120 && n.value == float64(int(n.value)):
 			f.patient.Age = int(n.value)
 		case strings.HasPrefix(rest, "개월") && n.value < 48 && !strings.HasPrefix(rest, "개월째") && !strings.HasPrefix(rest, "개월전") &&
-			!strings.HasPrefix(rest, "개월동안") && !strings.HasPrefix(rest, "개월넘") && !strings.HasPrefix(rest, "개월이상") && !strings.HasPrefix(rest, "개월정도"):
+			!strings.HasPrefix(rest, "개월동안") && !strings.HasPrefix(rest, "개월넘") && !strings.HasPrefix(rest, "개월이상") && !strings.HasPrefix(rest, "개월정도") &&
+			!hasAnyPrefix(rest, "개월마다", "개월후", "개월뒤", "개월만에", "개월간", "개월사이", "개월에한", "개월에두", "개월치"):
 			f.patient.AgeMonths = int(n.value)
 			f.patient.Child = true
 			if n.value == 0 {
@@ -625,9 +631,9 @@ func (e *Engine) readFacts(c compacted) facts {
 	if _, ok := containsAny(s, e.lex.pregnant); ok {
 		f.patient.Pregnant = true
 	}
-	f.severe = containsAffirmed(s, e.lex.severe)
-	f.extreme = containsAffirmed(s, e.lex.extreme)
-	f.sudden = containsAffirmed(s, e.lex.sudden)
+	f.severe = e.containsAffirmed(s, e.lex.severe)
+	f.extreme = e.containsAffirmed(s, e.lex.extreme)
+	f.sudden = e.containsAffirmed(s, e.lex.sudden)
 	_, f.mild = containsAny(s, e.lex.mild)
 	_, f.underCare = containsAny(s, e.lex.underCare)
 	if f.extreme {

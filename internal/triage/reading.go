@@ -1,6 +1,9 @@
 package triage
 
-import "slices"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // reading is what Analyze reads from a message before deciding: facts, clauses, the
 // findings, and which symptoms are present (not denied) and current (not denied, not a
@@ -30,7 +33,41 @@ func (e *Engine) read(c compacted) reading {
 	matches := e.findMatches(c, bound)
 	e.addFindings(&rd, matches, e.denials(c, matches, bound))
 	e.addTemperature(&rd)
+	e.scopeSeverity(&rd)
 	return rd
+}
+
+// scopeSeverity keeps only the severity said of a complaint: never a cue in a worry or
+// a history ("너무 걱정돼요", "예전에 심하게 다쳤어요"), and in a long message only in the
+// clause of a symptom reported now or the next one in its sentence ("배가 너무 아파서 못
+// 걸어요"); a sudden onset counts outside worries and history.
+func (e *Engine) scopeSeverity(rd *reading) {
+	if !rd.f.severe && !rd.f.sudden {
+		return
+	}
+	long := utf8.RuneCountInString(rd.c.s) >= longRunes
+	severe, extreme, sudden := false, false, false
+	for k, cl := range rd.cls {
+		if cl.past || cl.worry {
+			continue
+		}
+		text := rd.c.s[cl.start:cl.end]
+		sudden = sudden || e.containsAffirmed(text, e.lex.sudden)
+		if long {
+			if cl.current == 0 {
+				continue
+			}
+			if k+1 < len(rd.cls) && !isPunct(rd.c.s[cl.end-1]) {
+				text = rd.c.s[cl.start:rd.cls[k+1].end]
+			}
+		}
+		severe = severe || e.containsAffirmed(text, e.lex.severe) || e.containsAffirmed(text, e.lex.extreme)
+		extreme = extreme || e.containsAffirmed(text, e.lex.extreme)
+	}
+	rd.f.severe, rd.f.extreme, rd.f.sudden = severe, extreme, sudden
+	for i := range rd.findings {
+		rd.findings[i].Severe = severe
+	}
 }
 
 // denials reports which matches are denied. A denial right after a run of symptom

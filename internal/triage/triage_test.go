@@ -94,6 +94,7 @@ func TestFacts(t *testing.T) {
 		{"5살 아들이 열나요", facts{Patient: Patient{Child: true, Age: 5, Who: "아들"}}},
 		{"우리 애가 콧물이 나요", facts{Patient: Patient{Child: true, Who: "우리애"}}},
 		{"8개월 아기 설사해요", facts{Patient: Patient{Child: true, Infant: true, AgeMonths: 8, Who: "아기"}}},
+		{"55세 남자이고 CT를 6개월마다 찍어요", facts{Patient: Patient{Age: 55}}},
 		{"생후 50일 아기", facts{Patient: Patient{Child: true, Infant: true, AgeDays: 50, Who: "아기"}}},
 		{"백일 안 된 아기 열", facts{Patient: Patient{Child: true, Infant: true, AgeDays: 99, Who: "아기"}}},
 		{"석 달 안 된 아기가 토해요", facts{Patient: Patient{Child: true, Infant: true, AgeDays: 89, Who: "아기"}}},
