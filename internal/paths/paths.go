@@ -6,6 +6,7 @@ package paths
 import (
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Hospital is an institution's page.
@@ -17,8 +18,9 @@ func Lookup() string { return "/reservations/lookup" }
 // Ticket is the status page of a same-day check-in.
 func Ticket(code string) string { return "/queue/" + url.PathEscape(code) }
 
-// KakaoMap is Kakao Map's page for a place: its name and WGS84 point.
+// KakaoMap is Kakao Map's page for a place: its name and WGS84 point. The link separates
+// name, latitude and longitude with commas, so a comma in the name becomes a space.
 func KakaoMap(name string, lat, lng float64) string {
-	return "https://map.kakao.com/link/map/" + url.PathEscape(name) + "," +
+	return "https://map.kakao.com/link/map/" + url.PathEscape(strings.ReplaceAll(name, ",", " ")) + "," +
 		strconv.FormatFloat(lat, 'f', 6, 64) + "," + strconv.FormatFloat(lng, 'f', 6, 64)
 }

@@ -96,3 +96,11 @@ func TestPatternsRegistered(t *testing.T) {
 		}
 	}
 }
+
+// A comma in a name would end the name early in Kakao Map's name,lat,lng link.
+func TestKakaoMapKeepsThreeParts(t *testing.T) {
+	got := KakaoMap("연세,튼튼 의원", 37.5, 127.25)
+	if got != "https://map.kakao.com/link/map/%EC%97%B0%EC%84%B8%20%ED%8A%BC%ED%8A%BC%20%EC%9D%98%EC%9B%90,37.500000,127.250000" {
+		t.Errorf("KakaoMap = %s", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/hours"
+	"heydoctor/internal/paths"
 )
 
 // siteBadge is an open/closed/unknown badge. Each state has its own glyph as well as its
@@ -127,7 +128,7 @@ func siteKindName(k heydoctor.InstitutionKind) string {
 // siteKakaoMapURL and siteNaverMapURL open the place in the two map apps Koreans use.
 func siteKakaoMapURL(in *heydoctor.Institution) string {
 	if in.HasLocation() {
-		return fmt.Sprintf("https://map.kakao.com/link/map/%s,%.6f,%.6f", url.PathEscape(strings.ReplaceAll(in.Name, ",", " ")), in.Lat, in.Lng)
+		return paths.KakaoMap(in.Name, in.Lat, in.Lng)
 	}
 	return "https://map.kakao.com/link/search/" + url.PathEscape(in.Address)
 }
