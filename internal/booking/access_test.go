@@ -131,3 +131,29 @@ func TestCreateWebhook(t *testing.T) {
 		wantKind(t, "reception creates a webhook", err, heydoctor.Forbidden, "")
 	})
 }
+
+// TestPublicReads: an institution's pages show its active doctors and rooms, and none of
+// an institution that does not take online bookings.
+func TestPublicReads(t *testing.T) {
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		in, err := f.svc.Institution(ctx, f.instID)
+		if err != nil || in.ID != f.instID || !in.Onboarded {
+			t.Fatalf("institution = %+v, %v", in, err)
+		}
+		_, err = f.svc.Institution(ctx, 999999)
+		wantKind(t, "unknown institution", err, heydoctor.NotFound, "")
+		closed := &heydoctor.Doctor{Name: "휴진 진료실", Department: "내과", IsRoom: true, Active: false}
+		if err := f.svc.SaveDoctor(ctx, f.admin, closed); err != nil {
+			t.Fatal(err)
+		}
+		list, err := f.svc.PublicDoctors(ctx, in)
+		if err != nil || len(list) != 1 || list[0].ID != f.doctorID {
+			t.Errorf("public doctors = %v, %v; want only the active room", list, err)
+		}
+		in.Onboarded = false
+		if list, err := f.svc.PublicDoctors(ctx, in); err != nil || len(list) != 0 {
+			t.Errorf("public doctors of an institution without online booking = %v, %v", list, err)
+		}
+	})
+}

@@ -225,8 +225,12 @@ func (s *Server) findInstitution(r *http.Request) (*heydoctor.Institution, error
 	if err != nil || id <= 0 {
 		return nil, heydoctor.Errorf(heydoctor.NotFound, "의료기관을 찾을 수 없어요")
 	}
+	svc, err := s.siteBooking()
+	if err != nil {
+		return nil, err
+	}
 	// The directory keeps only what lists show; a detail page reads the full record.
-	return s.cfg.Store.FindInstitutionByID(r.Context(), id)
+	return svc.Institution(r.Context(), id)
 }
 
 func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error {
@@ -247,16 +251,12 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		Closures:        s.cfg.Directory.Closures(in.ID),
 		Notice:          "진료시간은 변동될 수 있으니 방문 전 전화로 확인하세요.",
 	}
-	if in.Onboarded {
-		doctors, err := s.cfg.Store.ListDoctors(r.Context(), in.ID)
-		if err != nil {
-			return err
-		}
-		for _, d := range doctors {
-			if d.Active {
-				body.Doctors = append(body.Doctors, toDoctorJSON(d))
-			}
-		}
+	doctors, err := s.cfg.Booking.PublicDoctors(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	for _, d := range doctors {
+		body.Doctors = append(body.Doctors, toDoctorJSON(d))
 	}
 	return encode(w, http.StatusOK, body)
 }

@@ -69,7 +69,7 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 		var se *heydoctor.Session
 		var st *heydoctor.Staff
 		if err == nil && len(c.Value) == 64 {
-			se, st, err = s.cfg.Store.FindSession(r.Context(), hashToken(c.Value))
+			se, st, err = s.cfg.Sessions.FindSession(r.Context(), hashToken(c.Value))
 		} else {
 			err = heydoctor.Errorf(heydoctor.Unauthorized, "로그인이 필요해요")
 		}
@@ -177,7 +177,7 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 	if ok, retry := s.logins.byName.Allow(nameKey); !ok {
 		return nil, tooManyLogins(retry)
 	}
-	st, err := s.cfg.Store.FindStaffByLogin(r.Context(), login)
+	st, err := s.cfg.Sessions.FindStaffByLogin(r.Context(), login)
 	if err != nil && heydoctor.KindOf(err) != heydoctor.NotFound {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *Server) login(r *http.Request, login, password string) (*http.Cookie, e
 	s.logins.byName.Reset(nameKey)
 	token := randomHex(32)
 	se := &heydoctor.Session{TokenHash: hashToken(token), StaffID: st.ID, CSRF: randomHex(32)[:43], CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
-	if err := s.cfg.Store.CreateSession(r.Context(), se); err != nil {
+	if err := s.cfg.Sessions.CreateSession(r.Context(), se); err != nil {
 		return nil, err
 	}
 	s.log.Info("staff login", "staff_id", st.ID, "institution_id", st.InstitutionID)

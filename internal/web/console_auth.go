@@ -37,7 +37,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.cfg.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+		if err := s.cfg.Sessions.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			return err
 		}
 	}

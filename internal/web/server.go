@@ -21,7 +21,6 @@ import (
 	"heydoctor/internal/chat"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/queue"
-	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/triage"
 )
 
@@ -34,15 +33,17 @@ type Config struct {
 	KakaoJSKey     string
 	Now            func() time.Time
 
-	// Ready reports whether the service can serve; by default, the store answers and its
-	// schema is this binary's.
+	// Ready reports whether the service can serve; by default, the Database answers and
+	// its schema is this binary's.
 	Ready func(context.Context) error
+	// Database is what Ready asks by default.
+	Database Database
 	// Kakao handles POST /kakao/skill.
 	Kakao http.Handler
 	// Directory answers nearby and open-now searches from memory.
 	Directory *directory.Directory
-	// Store is the database.
-	Store *sqlstore.Store
+	// Sessions keeps the staff console's accounts and sessions.
+	Sessions Sessions
 	// Triage analyses symptom descriptions.
 	Triage *triage.Engine
 	// Chat answers the web chat (the same engine as KakaoTalk).
@@ -53,6 +54,23 @@ type Config struct {
 	Queue *queue.Service
 	// PasswordCost is the bcrypt cost of staff passwords (default PasswordCost).
 	PasswordCost int
+}
+
+// Sessions is where staff accounts and their console sessions are kept; internal/sqlstore
+// implements it. Everything else the handlers read or change goes through the services.
+type Sessions interface {
+	FindStaffByLogin(ctx context.Context, login string) (*heydoctor.Staff, error)
+	CreateSession(ctx context.Context, se *heydoctor.Session) error
+	// FindSession returns a live session and its live staff account, Unauthorized otherwise.
+	FindSession(ctx context.Context, tokenHash string) (*heydoctor.Session, *heydoctor.Staff, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// Database is the state /readyz reports by default; internal/sqlstore implements it.
+type Database interface {
+	Ping(ctx context.Context) error
+	// CheckSchema fails when the schema is not this binary's.
+	CheckSchema(ctx context.Context) error
 }
 
 // Responder answers one chat turn.
@@ -91,13 +109,13 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.PasswordCost == 0 {
 		cfg.PasswordCost = PasswordCost
 	}
-	if cfg.Ready == nil && cfg.Store != nil {
-		store := cfg.Store
+	if cfg.Ready == nil && cfg.Database != nil {
+		db := cfg.Database
 		cfg.Ready = func(ctx context.Context) error {
-			if err := store.Ping(ctx); err != nil {
+			if err := db.Ping(ctx); err != nil {
 				return err
 			}
-			return store.CheckSchema(ctx)
+			return db.CheckSchema(ctx)
 		}
 	}
 	p, err := newPages()

@@ -67,20 +67,9 @@ func (s *Server) siteBookable(r *http.Request) (*heydoctor.Institution, []siteDo
 	if !in.Onboarded {
 		return nil, nil, heydoctor.Errorf(heydoctor.NotFound, "이 병원은 아직 온라인 예약을 받지 않아요. 전화로 예약해 주세요 (%s)", in.Phone)
 	}
-	list, err := s.cfg.Store.ListDoctors(r.Context(), in.ID)
+	doctors, err := s.siteDoctors(r, in)
 	if err != nil {
 		return nil, nil, err
-	}
-	var doctors []siteDoctor
-	for _, d := range list {
-		if !d.Active {
-			continue
-		}
-		sd := siteDoctor{ID: d.ID, Name: d.Name, IsRoom: d.IsRoom, Demo: d.Demo || in.Demo}
-		if dep, ok := heydoctor.LookupDepartment(d.Department); ok {
-			sd.Department = dep.Name
-		}
-		doctors = append(doctors, sd)
 	}
 	return in, doctors, nil
 }

@@ -18,6 +18,27 @@ type siteDoctor struct {
 	IsRoom, Demo     bool
 }
 
+// siteDoctors are the doctors and rooms an institution's pages offer (booking.Service.PublicDoctors).
+func (s *Server) siteDoctors(r *http.Request, in *heydoctor.Institution) ([]siteDoctor, error) {
+	svc, err := s.siteBooking()
+	if err != nil {
+		return nil, err
+	}
+	list, err := svc.PublicDoctors(r.Context(), in)
+	if err != nil {
+		return nil, err
+	}
+	var doctors []siteDoctor
+	for _, d := range list {
+		sd := siteDoctor{ID: d.ID, Name: d.Name, IsRoom: d.IsRoom, Demo: d.Demo || in.Demo}
+		if dep, ok := heydoctor.LookupDepartment(d.Department); ok {
+			sd.Department = dep.Name
+		}
+		doctors = append(doctors, sd)
+	}
+	return doctors, nil
+}
+
 type siteInstitutionPage struct {
 	In          *heydoctor.Institution
 	KindName    string
@@ -64,21 +85,8 @@ func (s *Server) handleSiteInstitution(w http.ResponseWriter, r *http.Request) e
 	if p.Queue, err = s.takesCheckIns(r, in); err != nil {
 		return err
 	}
-	if in.Onboarded {
-		doctors, err := s.cfg.Store.ListDoctors(r.Context(), in.ID)
-		if err != nil {
-			return err
-		}
-		for _, d := range doctors {
-			if !d.Active {
-				continue
-			}
-			sd := siteDoctor{ID: d.ID, Name: d.Name, IsRoom: d.IsRoom, Demo: d.Demo || in.Demo}
-			if dep, ok := heydoctor.LookupDepartment(d.Department); ok {
-				sd.Department = dep.Name
-			}
-			p.Doctors = append(p.Doctors, sd)
-		}
+	if p.Doctors, err = s.siteDoctors(r, in); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "site_institution", in.Name, p)
 }

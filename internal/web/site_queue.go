@@ -172,9 +172,8 @@ func (s *Server) ticketError(w http.ResponseWriter, r *http.Request, code, phone
 
 // takesCheckIns reports whether an institution's pages offer "지금 접수".
 func (s *Server) takesCheckIns(r *http.Request, in *heydoctor.Institution) (bool, error) {
-	if s.cfg.Queue == nil || !in.Onboarded {
+	if s.cfg.Queue == nil {
 		return false, nil
 	}
-	qs, err := s.cfg.Store.FindQueueSettings(r.Context(), in.ID)
-	return qs.Enabled, err
+	return s.cfg.Queue.TakesCheckIns(r.Context(), in)
 }

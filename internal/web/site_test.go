@@ -62,7 +62,7 @@ func newSiteEnv(tb testing.TB, options ...func(*app.Config, *Config)) *siteEnv {
 	}
 	tb.Cleanup(a.Close)
 	dir := a.Directory
-	cfg.Directory, cfg.Store, cfg.Triage, cfg.Chat, cfg.Booking, cfg.Queue, cfg.Kakao = dir, store, a.Triage, a.Chat, a.Booking, a.Queue, a.Kakao
+	cfg.Directory, cfg.Sessions, cfg.Database, cfg.Triage, cfg.Chat, cfg.Booking, cfg.Queue, cfg.Kakao = dir, store, store, a.Triage, a.Chat, a.Booking, a.Queue, a.Kakao
 	srv, err := NewServer(cfg)
 	if err != nil {
 		tb.Fatalf("NewServer: %v", err)
