@@ -1,6 +1,12 @@
 package heydoctor
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // InstitutionKind is what a place is for a patient: a hospital (병원급), a clinic (의원급)
 // or a pharmacy. The finer 종별 lives in TypeCode/TypeName.
@@ -266,4 +272,46 @@ func (in *Institution) Merge(src *Institution, groups InstitutionFields) {
 	if in.Carries != 0 {
 		in.Carries |= c
 	}
+}
+
+// FormatSpecialists writes specialist counts as "D001:3,D022:1", in department order and
+// without zero counts: the form the store and the nationwide seed keep them in.
+func FormatSpecialists(m map[string]int) string {
+	codes := make([]string, 0, len(m))
+	for code, n := range m {
+		if n > 0 {
+			codes = append(codes, code)
+		}
+	}
+	slices.Sort(codes)
+	var b strings.Builder
+	for i, code := range codes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(code + ":" + strconv.Itoa(m[code]))
+	}
+	return b.String()
+}
+
+// ParseSpecialists reads what FormatSpecialists wrote; "" is none. A malformed part is
+// left out and reported in err, with the well-formed parts still returned.
+func ParseSpecialists(s string) (map[string]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	m := make(map[string]int)
+	var err error
+	for part := range strings.SplitSeq(s, ",") {
+		code, v, _ := strings.Cut(part, ":")
+		n, perr := strconv.Atoi(v)
+		if perr != nil || code == "" {
+			if err == nil {
+				err = fmt.Errorf("specialist count %q is not CODE:N", part)
+			}
+			continue
+		}
+		m[code] = n
+	}
+	return m, err
 }

@@ -20,7 +20,6 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/publicdata"
-	"heydoctor/internal/sqlstore"
 )
 
 //go:embed seed/*.gz
@@ -71,9 +70,20 @@ func weekPlan() []heydoctor.WorkBlock {
 	return append(blocks, heydoctor.WorkBlock{Weekday: time.Saturday, Start: "0900", End: "1300"})
 }
 
+// Store is what the seeds write to; internal/sqlstore implements it.
+type Store interface {
+	ListInstitutions(ctx context.Context, f heydoctor.InstitutionFilter) ([]*heydoctor.Institution, error)
+	ApplyImport(ctx context.Context, b heydoctor.ImportBatch) (heydoctor.ImportStats, error)
+	ApplyImports(ctx context.Context, batches ...heydoctor.ImportBatch) ([]heydoctor.ImportStats, error)
+	SetOnboarding(ctx context.Context, id int64, onboarded, demo bool, p heydoctor.BookingPolicy) error
+	SaveQueueSettings(ctx context.Context, qs *heydoctor.QueueSettings, audit ...*heydoctor.AuditEntry) error
+	CreateDoctor(ctx context.Context, d *heydoctor.Doctor, audit ...*heydoctor.AuditEntry) error
+	SetSchedule(ctx context.Context, sc *heydoctor.Schedule, audit ...*heydoctor.AuditEntry) error
+}
+
 // empty reports whether the database has no institution yet: a seed never overwrites
 // real data.
-func empty(ctx context.Context, s *sqlstore.Store) (bool, error) {
+func empty(ctx context.Context, s Store) (bool, error) {
 	existing, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{Limit: 1})
 	return len(existing) == 0, err
 }
@@ -81,7 +91,7 @@ func empty(ctx context.Context, s *sqlstore.Store) (bool, error) {
 // LoadNational fills an empty database with the nationwide directory (about 105,000
 // places; some seconds on the first start, logged as it goes). A database that already
 // has institutions is left alone.
-func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+func LoadNational(ctx context.Context, s Store, log *slog.Logger) error {
 	if ok, err := empty(ctx, s); err != nil || !ok {
 		return err
 	}
@@ -103,15 +113,6 @@ func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) erro
 	gangnam, err := parse(files[1].name, files[1].format)
 	if err != nil {
 		return err
-	}
-	if s.Dialect() == sqlstore.SQLite {
-		// 105,000 rows and their indexes fit in a 64 MB page cache; the default 2 MB makes
-		// SQLite read its own pages back from disk for every insert. Back to the default
-		// (and the memory to the system) once written.
-		if _, err := s.DB().ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
-			return err
-		}
-		defer s.DB().ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
 	}
 	// One transaction: the NMC sample joins the HIRA records of the same hospitals.
 	stats, err := s.ApplyImports(ctx,
@@ -136,7 +137,7 @@ func LoadNational(ctx context.Context, s *sqlstore.Store, log *slog.Logger) erro
 // Load fills an empty database with the small demo directory (Gyeonggi hospitals, the NMC
 // Gangnam sample and the demo hospitals) that tests use. A database that already has
 // institutions is left alone.
-func Load(ctx context.Context, s *sqlstore.Store, log *slog.Logger) error {
+func Load(ctx context.Context, s Store, log *slog.Logger) error {
 	if ok, err := empty(ctx, s); err != nil || !ok {
 		return err
 	}
@@ -175,7 +176,7 @@ func parse(name, format string) (*publicdata.Result, error) {
 	return res, nil
 }
 
-func onboard(ctx context.Context, s *sqlstore.Store) error {
+func onboard(ctx context.Context, s Store) error {
 	for _, o := range onboarded {
 		list, err := s.ListInstitutions(ctx, heydoctor.InstitutionFilter{NameQuery: o.name})
 		if err != nil {

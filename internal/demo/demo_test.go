@@ -15,6 +15,8 @@ import (
 	"heydoctor/internal/sqlstore/storetest"
 )
 
+var _ demo.Store = (*sqlstore.Store)(nil)
+
 func TestLoad(t *testing.T) {
 	storetest.Each(t, time.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()

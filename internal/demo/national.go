@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"heydoctor"
@@ -80,7 +79,7 @@ func EncodeNational(w io.Writer, release, attribution string, list []heydoctor.I
 		c.Notes = append(c.Notes, in.Notes)
 		c.YKIHO = append(c.YKIHO, in.YKIHO)
 		c.Departments = append(c.Departments, strings.Join(in.Departments, ","))
-		c.Specialists = append(c.Specialists, specialists(in))
+		c.Specialists = append(c.Specialists, heydoctor.FormatSpecialists(in.Specialists))
 		h := ""
 		if in.Hours.Known() {
 			b, err := json.Marshal(in.Hours)
@@ -106,23 +105,6 @@ func EncodeNational(w io.Writer, release, attribution string, list []heydoctor.I
 		return err
 	}
 	return fw.Close()
-}
-
-// specialists writes counts in department order: "D001:3,D022:1".
-func specialists(in heydoctor.Institution) string {
-	codes := make([]string, 0, len(in.Specialists))
-	for d := range in.Specialists {
-		codes = append(codes, d)
-	}
-	slices.Sort(codes)
-	var b strings.Builder
-	for i, d := range codes {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(d + ":" + strconv.Itoa(in.Specialists[d]))
-	}
-	return b.String()
 }
 
 // National is a decoded nationwide seed.
@@ -177,17 +159,11 @@ func DecodeNational(data []byte) (*National, error) {
 		if d := c.Departments[k]; d != "" {
 			in.Departments = strings.Split(d, ",")
 		}
-		if s := c.Specialists[k]; s != "" {
-			in.Specialists = make(map[string]int)
-			for part := range strings.SplitSeq(s, ",") {
-				d, v, _ := strings.Cut(part, ":")
-				x, err := strconv.Atoi(v)
-				if err != nil {
-					return nil, fmt.Errorf("national seed: specialists %q", s)
-				}
-				in.Specialists[d] = x
-			}
+		specialists, err := heydoctor.ParseSpecialists(c.Specialists[k])
+		if err != nil {
+			return nil, fmt.Errorf("national seed: %w", err)
 		}
+		in.Specialists = specialists
 		if h := c.Hours[k]; h != "" {
 			if err := json.Unmarshal([]byte(h), &in.Hours); err != nil {
 				return nil, fmt.Errorf("national seed: hours of %s: %w", in.Name, err)

@@ -116,7 +116,7 @@ func (s *Store) ScanDirectory(ctx context.Context, fn func(*heydoctor.Institutio
 			kindOf[kind] = k
 		}
 		in.Kind, in.TypeCode, in.TypeName, in.Class = k, typeCode, typeNam, heydoctor.InstitutionClass(class)
-		in.Specialists = decodeSpecialists(specs)
+		in.Specialists, _ = heydoctor.ParseSpecialists(specs)
 		in.Departments = deptBuf[:0]
 		if depts != "" {
 			in.Departments = append(in.Departments, strings.Split(depts, ",")...)

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -24,6 +23,9 @@ func (s *Store) ApplyImport(ctx context.Context, b heydoctor.ImportBatch) (heydo
 	}
 	return st[0], nil
 }
+
+// bulkRows is the size of an import that prepares the writer for bulk (dialect.bulkWrite).
+const bulkRows = 20_000
 
 // ApplyImports applies batches in order in one transaction: either all of them land or
 // none, so a failed import leaves the previous data untouched.
@@ -42,6 +44,17 @@ func (s *Store) ApplyImport(ctx context.Context, b heydoctor.ImportBatch) (heydo
 // lists them.
 func (s *Store) ApplyImports(ctx context.Context, batches ...heydoctor.ImportBatch) (_ []heydoctor.ImportStats, err error) {
 	defer wrap(&err, "apply import")
+	rows := 0
+	for _, b := range batches {
+		rows += len(b.Institutions)
+	}
+	if rows >= bulkRows && s.dialect.bulkWrite != nil {
+		restore, err := s.dialect.bulkWrite(ctx, s.wdb)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+	}
 	stats := make([]heydoctor.ImportStats, len(batches))
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		st, err := loadImportState(ctx, tx)
@@ -130,7 +143,7 @@ func loadImportState(ctx context.Context, tx *sql.Tx) (*importState, error) {
 		if depts != "" {
 			in.Departments = strings.Split(depts, ",")
 		}
-		in.Specialists = decodeSpecialists(specs)
+		in.Specialists, _ = heydoctor.ParseSpecialists(specs)
 		if hrs != "" {
 			if err := json.Unmarshal([]byte(hrs), &in.Hours); err != nil {
 				return nil, fmt.Errorf("institution %d: hours: %w", in.ID, err)
@@ -357,38 +370,6 @@ func decodeOwners(s string) map[heydoctor.InstitutionFields]string {
 	return m
 }
 
-func encodeSpecialists(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k, n := range m {
-		if n > 0 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(k + ":" + strconv.Itoa(m[k]))
-	}
-	return b.String()
-}
-
-func decodeSpecialists(s string) map[string]int {
-	if s == "" {
-		return nil
-	}
-	m := make(map[string]int)
-	for part := range strings.SplitSeq(s, ",") {
-		k, v, _ := strings.Cut(part, ":")
-		if n, err := strconv.Atoi(v); err == nil && k != "" {
-			m[k] = n
-		}
-	}
-	return m
-}
-
 // samePlace finds the one institution another source listed that is the same place as
 // in: the same kind and normalised name, the same phone digits or road address, and
 // within 50 m when both have coordinates (500 m when phone and address both agree;
@@ -509,7 +490,7 @@ func (st *importState) write(ctx context.Context, tx *sql.Tx, now int64) error {
 		}
 		in := &r.in
 		if _, err := upd.ExecContext(ctx, in.Kind, in.TypeCode, in.TypeName, in.Class, in.Name, in.Address, in.Postcode,
-			in.Phone, in.ERPhone, in.Lat, in.Lng, strings.Join(in.Departments, ","), encodeSpecialists(in.Specialists),
+			in.Phone, in.ERPhone, in.Lat, in.Lng, strings.Join(in.Departments, ","), heydoctor.FormatSpecialists(in.Specialists),
 			encodeHours(in.Hours), boolInt(in.ER), in.Notes, in.Status, nullString(in.HPID), nullString(in.YKIHO),
 			nullString(in.LocalKey), strings.Join(r.listedBy, ","), encodeOwners(r.owners), fingerprint(in), now, in.ID); err != nil {
 			return translate(err)
@@ -530,7 +511,7 @@ func (st *importState) write(ctx context.Context, tx *sql.Tx, now int64) error {
 			sb.WriteString(row)
 			in := &r.in
 			args = append(args, in.Kind, in.TypeCode, in.TypeName, in.Class, in.Name, in.Address, in.Postcode, in.Phone,
-				in.ERPhone, in.Lat, in.Lng, strings.Join(in.Departments, ","), encodeSpecialists(in.Specialists),
+				in.ERPhone, in.Lat, in.Lng, strings.Join(in.Departments, ","), heydoctor.FormatSpecialists(in.Specialists),
 				encodeHours(in.Hours), boolInt(in.ER), in.Notes, in.Status, nullString(in.HPID), nullString(in.YKIHO),
 				nullString(in.LocalKey), in.Source, strings.Join(r.listedBy, ","), encodeOwners(r.owners), fingerprint(in), now)
 		}

@@ -34,7 +34,7 @@ func scanInstitution(sc interface{ Scan(...any) error }) (*heydoctor.Institution
 		return nil, err
 	}
 	in.Kind, in.Class = heydoctor.InstitutionKind(kind), heydoctor.InstitutionClass(class)
-	in.Specialists = decodeSpecialists(specs)
+	in.Specialists, _ = heydoctor.ParseSpecialists(specs)
 	in.Status = heydoctor.BusinessStatus(status)
 	if depts != "" {
 		in.Departments = strings.Split(depts, ",")
@@ -62,7 +62,7 @@ func encodeHours(h heydoctor.OpeningHours) string {
 // unchanged records from updated ones. HeyDoctor's own fields (booking) are left out.
 func fingerprint(in *heydoctor.Institution) string {
 	h := sha1.New()
-	for _, f := range []string{string(in.Kind), in.TypeCode, in.TypeName, string(in.Class), encodeSpecialists(in.Specialists), in.Name, in.Address, in.Postcode, in.Phone,
+	for _, f := range []string{string(in.Kind), in.TypeCode, in.TypeName, string(in.Class), heydoctor.FormatSpecialists(in.Specialists), in.Name, in.Address, in.Postcode, in.Phone,
 		in.ERPhone, strconv.FormatFloat(in.Lat, 'f', 7, 64), strconv.FormatFloat(in.Lng, 'f', 7, 64),
 		strings.Join(in.Departments, ","), encodeHours(in.Hours), strconv.FormatBool(in.ER), in.Notes, string(in.Status)} {
 		h.Write([]byte(f))
