@@ -174,7 +174,7 @@ func TestBrowserPatientJourney(t *testing.T) {
 		chromedp.Navigate(base+"/departments/D001?q="+url.QueryEscape("정왕동")),
 		chromedp.WaitVisible(chromedp.CSS(`ol.results`)))
 	b.step(p1, "open-now",
-		chromedp.Click(chromedp.CSS(`input[name="open"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="open_at"]`)),
 		chromedp.Submit(chromedp.CSS(`form.filters`)),
 		chromedp.WaitVisible(chromedp.CSS(`ol.results .badge.open`)))
 	if got := b.eval(p1, `document.querySelector("ol.results li .badge").textContent`); !strings.Contains(got, "진료중") {

@@ -47,7 +47,9 @@ type siteSearchForm struct {
 	NearMe     bool // ask for the browser's location on load
 }
 
-// values is the form as query parameters, without the location.
+// values is the form as query parameters, without the location. The filters are spelled
+// as the JSON API spells them (open_at=now, er=true); parseSiteSearch also reads the
+// site's older spelling (open=now or open=1, er=1 or er=on), which old links still carry.
 func (f siteSearchForm) values(fixedDept bool) url.Values {
 	v := url.Values{}
 	if f.Department != "" && !fixedDept {
@@ -57,10 +59,10 @@ func (f siteSearchForm) values(fixedDept bool) url.Values {
 		v.Set("kind", f.Kind)
 	}
 	if f.Open {
-		v.Set("open", "now")
+		v.Set("open_at", "now")
 	}
 	if f.ER {
-		v.Set("er", "1")
+		v.Set("er", "true")
 	}
 	return v
 }
@@ -160,7 +162,7 @@ func parseSiteSearch(q url.Values, fixed *heydoctor.Department) (siteSearchForm,
 		Lat: strings.TrimSpace(q.Get("lat")), Lng: strings.TrimSpace(q.Get("lng")),
 		Place: strings.TrimSpace(q.Get("place")), Q: strings.TrimSpace(q.Get("q")),
 		Department: strings.TrimSpace(q.Get("department")), Kind: strings.TrimSpace(q.Get("kind")),
-		Open: q.Get("open") == "now" || q.Get("open") == "1", NearMe: q.Get("near") == "me",
+		Open: q.Get("open_at") == "now" || q.Get("open") == "now" || q.Get("open") == "1", NearMe: q.Get("near") == "me",
 	}
 	errs := siteFieldErrors{}
 	switch strings.ToLower(q.Get("er")) {

@@ -45,6 +45,13 @@ func TestSitePages(t *testing.T) {
 		{"results open 내과", "/hospitals?" + near + "&department=D001&open=now", 200, []string{"진료중 · 18:00까지", `value="D001" selected`, "지금 진료 중인 곳만", `href="tel:`}, []string{"진료 종료 ·", "정보 없음"}},
 		{"results pharmacy kind", "/hospitals?" + near + "&kind=pharmacy", 200, []string{`value="pharmacy" selected`}, nil},
 		{"results er", "/hospitals?" + near + "&er=1", 200, []string{"응급실"}, nil},
+		// The site writes the filters as the API spells them (open_at=now, er=true) and still
+		// reads its older spelling (open=now, er=1) from old links: both give the same page.
+		{"home links use the API spelling", "/", 200, []string{`href="/hospitals?open_at=now&amp;near=me"`, `href="/hospitals?er=true&amp;near=me"`}, []string{"open=now", "er=1"}},
+		{"results open 내과, API spelling", "/hospitals?" + near + "&department=D001&open_at=now", 200, []string{"진료중 · 18:00까지", `value="D001" selected`, "지금 진료 중인 곳만", `href="tel:`, `name="open_at" value="now" checked`}, []string{"진료 종료 ·", "정보 없음"}},
+		{"results open=1, old spelling", "/hospitals?" + near + "&department=D001&open=1", 200, []string{"진료중 · 18:00까지", `name="open_at" value="now" checked`}, []string{"진료 종료 ·", "정보 없음"}},
+		{"results er, API spelling", "/hospitals?" + near + "&er=true", 200, []string{`class="emergency" role="alert"`, `name="er" value="true" checked`}, nil},
+		{"old links get new-spelling hidden filters", "/hospitals?q=%EC%A0%95&open=now&er=1", 200, []string{`name="open_at" value="now"`, `name="er" value="true"`}, []string{`name="open" `, `name="er" value="1"`}},
 		{"bad department kept", "/hospitals?" + near + "&department=%EC%97%86%EB%8A%94%EA%B3%BC", 400, []string{"알 수 없는 진료과예요", `id="department-err"`, `aria-invalid="true"`}, []string{`class="results"`}},
 		{"bad kind", "/hospitals?" + near + "&kind=spa", 400, []string{"병원, 의원, 약국 중에서 골라 주세요"}, nil},
 		{"outside korea", "/hospitals?lat=51.5&lng=-0.12", 400, []string{"위치를 알 수 없어요", `value="51.5"`}, nil},

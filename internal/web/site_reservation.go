@@ -200,7 +200,10 @@ func (s *Server) handleSiteCancel(w http.ResponseWriter, r *http.Request) error 
 	if err != nil || res == nil {
 		return err
 	}
-	svc, _ := s.siteBooking()
+	svc, err := s.siteBooking()
+	if err != nil {
+		return err
+	}
 	phone, _ := booking.NormalizePhone(f.Phone)
 	reason := r.PostForm.Get("reason")
 	out, err := svc.CancelByPatient(r.Context(), patientClient(r), f.Code, f.Phone, reason)
@@ -230,7 +233,10 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 	if err != nil || res == nil {
 		return err
 	}
-	svc, _ := s.siteBooking()
+	svc, err := s.siteBooking()
+	if err != nil {
+		return err
+	}
 	phone, _ := booking.NormalizePhone(f.Phone)
 	p := s.siteReservationPage(res, phone, false)
 	p.Date = strings.TrimSpace(r.PostForm.Get("date"))

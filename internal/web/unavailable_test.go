@@ -1,6 +1,9 @@
 package web
 
 import (
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -27,5 +30,20 @@ func TestDatabaseGoneAtRunTime(t *testing.T) {
 	r := kakaoTurn(t, e, "down-user", "목이 아파요", "")
 	if !strings.Contains(responseText(r), "죄송") && !strings.Contains(responseText(r), "잠시") {
 		t.Errorf("kakao while the database is down: %s", responseText(r))
+	}
+}
+
+// TestSiteWithoutBooking: a server built without the booking service answers the
+// booking and reservation pages with 503 in the page format, never a panic.
+func TestSiteWithoutBooking(t *testing.T) {
+	e := newSiteEnv(t)
+	in := siteDemoHospital(t, e)
+	e.srv.cfg.Booking = nil
+	form := url.Values{"code": {"ABCD2345"}, "phone": {"010-1234-5678"}, "reason": {"일정 변경"}, "start": {"2026-11-26T09:00:00+09:00"}}
+	for _, path := range []string{"/reservations/lookup", "/reservations/cancel", "/reservations/reschedule", "/reservations/ics", fmt.Sprintf("/hospitals/%d/book", in.ID)} {
+		code, body, _ := e.post(t, path, form)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, "<html") {
+			t.Errorf("POST %s = %d %.200s", path, code, body)
+		}
 	}
 }
