@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"heydoctor"
-	"heydoctor/internal/sqlstore"
 	"heydoctor/internal/sqlstore/storetest"
 )
 
@@ -27,11 +26,8 @@ func codesOf(list []*heydoctor.Reservation) []string {
 // phone each see only the bookings made from their own account, and neither sees a web
 // booking for that name and phone.
 func TestKakaoIdentityProvesOnlyItself(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		book := func(when, kakao string, ch heydoctor.Channel) *heydoctor.Reservation {
 			t.Helper()
 			r, _, err := f.svc.Book(ctx, BookRequest{DoctorID: f.doctorID, Start: at(t, when), Name: "홍길동", Phone: "010-1234-5678",
@@ -67,11 +63,8 @@ func TestKakaoIdentityProvesOnlyItself(t *testing.T) {
 // TestKakaoLinkNeedsProof: another booking joins a KakaoTalk user's list only with its
 // code and phone; a wrong phone links nothing.
 func TestKakaoLinkNeedsProof(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		web := f.book(t, at(t, "2026-11-30 09:15"), "홍길동", "01012345678", "")
 		_, err := f.svc.LinkKakao(ctx, "kakao-first", web.Code, "01099998888")
 		wantKind(t, "link with a wrong phone", err, heydoctor.NotFound, "code")
@@ -100,11 +93,8 @@ func TestKakaoLinkNeedsProof(t *testing.T) {
 // else's phone fills only the anonymous share of that phone, never the owner's KakaoTalk
 // share; staff are not limited.
 func TestBookingFloodLimits(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		free, ferr := f.svc.DoctorSlots(ctx, f.doctorID, "2026-11-30", "2026-12-04")
 		if ferr != nil {
 			t.Fatal(ferr)
@@ -171,7 +161,7 @@ func TestBookingFloodLimits(t *testing.T) {
 			t.Errorf("one address: %d booked, want %d", ok, lim.AddrPerHour)
 		}
 		wantKind(t, "address flood", err, heydoctor.TooMany, "")
-		clock.Add(time.Hour)
+		f.clock.Add(time.Hour)
 		if err := try(BookRequest{Phone: "01033330000", ClientAddr: "198.51.100.7"}); err != nil {
 			t.Errorf("an hour later: %v", err)
 		}
@@ -196,11 +186,8 @@ func TestBookingFloodLimits(t *testing.T) {
 // the count of active bookings is taken under a lock in the booking's transaction, so
 // exactly the allowed number win on either database.
 func TestBookingQuotaRace(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		free, err := f.svc.DoctorSlots(ctx, f.doctorID, "2026-11-30", "2026-12-02")
 		if err != nil || len(free) < 80 {
 			t.Fatalf("slots: %d %v", len(free), err)

@@ -7,8 +7,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"heydoctor"
-	"heydoctor/internal/sqlstore"
-	"heydoctor/internal/sqlstore/storetest"
 )
 
 // TestRoles runs every staff operation of the service as each role and records which
@@ -16,11 +14,8 @@ import (
 // admins change what patients can book (doctors, plans, exceptions, closures, hours)
 // and see webhooks and the audit log.
 func TestRoles(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		// Each role books on its own day, so the two runs never clash.
 		day := func(st *heydoctor.Staff) string {
 			if st.Role == heydoctor.RoleAdmin {

@@ -110,11 +110,8 @@ func wantKind(t testing.TB, what string, err error, kind heydoctor.ErrorKind, fi
 }
 
 func TestLifecycle(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		var transitions []string
 		f.svc.OnTransition = func(st string) { transitions = append(transitions, st) }
 		start := at(t, "2026-11-30 09:00")
@@ -148,7 +145,7 @@ func TestLifecycle(t *testing.T) {
 		}
 		_, err = f.svc.Transition(ctx, f.reception, r.ID, ActionAttended, "")
 		wantKind(t, "attended days early", err, heydoctor.Conflict, "action")
-		clock.T = start.Add(-10 * time.Minute)
+		f.clock.T = start.Add(-10 * time.Minute)
 		got, err = f.svc.Transition(ctx, f.reception, r.ID, ActionAttended, "")
 		if err != nil || got.Status != heydoctor.StatusAttended || got.Sequence != 2 {
 			t.Fatalf("attended: %+v %v", got, err)
@@ -157,7 +154,7 @@ func TestLifecycle(t *testing.T) {
 		wantKind(t, "cancel after attended", err, heydoctor.Conflict, "action")
 
 		// Audit: every staff change with before and after.
-		entries, err := s.ListAudit(ctx, f.instID, 10)
+		entries, err := f.store.ListAudit(ctx, f.instID, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,27 +187,24 @@ func status(t testing.TB, snap string) string {
 }
 
 func TestCancelAndReject(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		start := at(t, "2026-11-30 10:00")
 		r := f.book(t, start, "김하나", "01012345678", "")
 
 		// Outside the window (less than 60 minutes before): refused with the deadline, nothing changes.
-		clock.T = start.Add(-30 * time.Minute)
+		f.clock.T = start.Add(-30 * time.Minute)
 		_, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "")
 		wantKind(t, "cancel outside window", err, heydoctor.Forbidden, "")
 		if msg := heydoctor.MessageOf(err); !containsAll(msg, "11월 30일", "09:00") {
 			t.Errorf("message %q does not name the deadline", msg)
 		}
-		cur, _ := s.FindReservationByID(ctx, r.ID)
+		cur, _ := f.store.FindReservationByID(ctx, r.ID)
 		if cur.Status != heydoctor.StatusRequested || cur.Sequence != 0 {
 			t.Errorf("refused cancel changed the reservation: %+v", cur)
 		}
 		// Inside the window: cancelled, and the slot is free again.
-		clock.T = epoch
+		f.clock.T = epoch
 		got, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "일정이 생겼어요")
 		if err != nil || got.Status != heydoctor.StatusCancelled || got.Reason != "일정이 생겼어요" {
 			t.Fatalf("cancel: %+v %v", got, err)
@@ -241,7 +235,7 @@ func TestCancelAndReject(t *testing.T) {
 		}
 		_, err = f.svc.Transition(ctx, f.admin, r3.ID, ActionNoShow, "")
 		wantKind(t, "no-show before start", err, heydoctor.Conflict, "action")
-		clock.T = start.Add(time.Hour)
+		f.clock.T = start.Add(time.Hour)
 		if got, err := f.svc.Transition(ctx, f.admin, r3.ID, ActionNoShow, ""); err != nil || got.Status != heydoctor.StatusNoShow {
 			t.Fatalf("no-show: %+v %v", got, err)
 		}
@@ -258,11 +252,8 @@ func containsAll(s string, subs ...string) bool {
 }
 
 func TestReschedule(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		a := at(t, "2026-11-30 09:00")
 		r := f.book(t, a, "김하나", "01012345678", "")
 		if _, err := f.svc.Transition(ctx, f.admin, r.ID, ActionConfirm, ""); err != nil {
@@ -276,7 +267,7 @@ func TestReschedule(t *testing.T) {
 		if !errors.As(err, &ce) || heydoctor.KindOf(err) != heydoctor.Conflict || len(ce.Alternatives) != maxAlternatives {
 			t.Fatalf("reschedule onto taken: %v", err)
 		}
-		cur, _ := s.FindReservationByID(ctx, r.ID)
+		cur, _ := f.store.FindReservationByID(ctx, r.ID)
 		if !cur.Start.Equal(a) || cur.Sequence != 1 || cur.Status != heydoctor.StatusConfirmed {
 			t.Errorf("failed reschedule changed the reservation: %+v", cur)
 		}
@@ -302,12 +293,12 @@ func TestReschedule(t *testing.T) {
 			t.Errorf("free after reschedule: 09:00 %v (want true), 09:15 %v, 11:00 %v (want false)", free["09:00"], free["09:15"], free["11:00"])
 		}
 		// Staff reschedule, inside the minimum notice.
-		clock.T = at(t, "2026-11-30 10:50")
+		f.clock.T = at(t, "2026-11-30 10:50")
 		got, err = f.svc.RescheduleByStaff(ctx, f.reception, r.ID, at(t, "2026-11-30 11:00").Add(15*time.Minute))
 		if err != nil || got.Status != heydoctor.StatusRequested || got.Sequence != 3 {
 			t.Fatalf("staff reschedule: %+v %v", got, err)
 		}
-		entries, _ := s.ListAudit(ctx, f.instID, 1)
+		entries, _ := f.store.ListAudit(ctx, f.instID, 1)
 		if len(entries) != 1 || entries[0].Action != "reservation.reschedule" || entries[0].Before == entries[0].After {
 			t.Errorf("audit of staff reschedule: %+v", entries)
 		}
@@ -315,11 +306,8 @@ func TestReschedule(t *testing.T) {
 }
 
 func TestBookRejectsBadInput(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, heydoctor.BookingPolicy{}, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, heydoctor.BookingPolicy{})
 		ok := BookRequest{DoctorID: f.doctorID, Start: at(t, "2026-11-30 09:00"), Name: "김하나", Phone: "01012345678"}
 		tests := []struct {
 			name  string
@@ -351,7 +339,7 @@ func TestBookRejectsBadInput(t *testing.T) {
 				wantKind(t, tt.name, err, tt.kind, tt.field)
 			})
 		}
-		list, err := s.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: f.instID})
+		list, err := f.store.ListReservations(ctx, heydoctor.ReservationFilter{InstitutionID: f.instID})
 		if err != nil || len(list) != 0 {
 			t.Errorf("refused bookings left %d reservations (%v)", len(list), err)
 		}
@@ -371,11 +359,8 @@ func TestBookRejectsBadInput(t *testing.T) {
 }
 
 func TestConflictAlternativesAndCapacity(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		start := at(t, "2026-11-30 11:30")
 		f.book(t, start, "김하나", "01012345678", "")
 		_, _, err := f.svc.Book(ctx, BookRequest{DoctorID: f.doctorID, Start: start, Name: "이둘", Phone: "01022223333"})
@@ -421,11 +406,8 @@ func TestConflictAlternativesAndCapacity(t *testing.T) {
 }
 
 func TestExceptionsClosuresAndInstitutionSlots(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		// Leave on Monday, extra Saturday morning, institution closed on Tuesday.
 		if err := f.svc.SetException(ctx, f.admin, &heydoctor.ScheduleException{DoctorID: f.doctorID, Date: "2026-11-30", Closed: true, Note: "학회"}); err != nil {
 			t.Fatal(err)
@@ -466,7 +448,7 @@ func TestExceptionsClosuresAndInstitutionSlots(t *testing.T) {
 		}
 		err = f.svc.SetException(ctx, f.admin, &heydoctor.ScheduleException{DoctorID: f.doctorID, Date: "2026-11-31", Closed: true})
 		wantKind(t, "bad exception date", err, heydoctor.Invalid, "date")
-		entries, _ := s.ListAudit(ctx, f.instID, 100)
+		entries, _ := f.store.ListAudit(ctx, f.instID, 100)
 		n := 0
 		for _, e := range entries {
 			if e.StaffID == f.admin.ID && (strings.HasPrefix(e.Action, "exception.") || strings.HasPrefix(e.Action, "closure.")) {
@@ -480,11 +462,8 @@ func TestExceptionsClosuresAndInstitutionSlots(t *testing.T) {
 }
 
 func TestStaffIsolation(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		r := f.book(t, at(t, "2026-11-30 09:00"), "김하나", "01012345678", "")
 		for _, a := range []Action{ActionConfirm, ActionReject, ActionAttended, ActionNoShow, ActionCancel} {
 			_, err := f.svc.Transition(ctx, f.other, r.ID, a, "사유")
@@ -511,7 +490,7 @@ func TestStaffIsolation(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != r.ID {
 			t.Errorf("own day list: %v %v", list, err)
 		}
-		cur, _ := s.FindReservationByID(ctx, r.ID)
+		cur, _ := f.store.FindReservationByID(ctx, r.ID)
 		if cur.Status != heydoctor.StatusRequested || cur.Sequence != 0 {
 			t.Errorf("isolation breach changed the reservation: %+v", cur)
 		}
@@ -525,11 +504,8 @@ func TestStaffIsolation(t *testing.T) {
 }
 
 func TestListForKakao(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		r, _, err := f.svc.Book(ctx, BookRequest{DoctorID: f.doctorID, Start: at(t, "2026-11-30 09:00"), Name: "김하나", Phone: "01012345678",
 			KakaoKey: "kakao-user-1", Channel: heydoctor.ChannelKakao})
 		if err != nil {
@@ -547,10 +523,7 @@ func TestListForKakao(t *testing.T) {
 
 // TestBookRace has 200 goroutines book the same slot through the service: exactly one wins.
 func TestBookRace(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
-		f := newFixture(t, s, clock, policyConfirm())
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		start := at(t, "2026-11-30 14:00")
 		results := storetest.Race(200, func(i int) error {
 			_, _, err := f.svc.Book(context.Background(), BookRequest{DoctorID: f.doctorID, Start: start, Name: fmt.Sprintf("환자%d", i),

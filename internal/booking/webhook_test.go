@@ -13,8 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"heydoctor"
-	"heydoctor/internal/sqlstore"
-	"heydoctor/internal/sqlstore/storetest"
 )
 
 // receiver is a hospital system: it checks every delivery's signature and answers with status.
@@ -44,16 +42,13 @@ func (rc *receiver) handler(secret string, now func() time.Time) http.Handler {
 }
 
 func TestWebhookDelivery(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
-	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+	withFixture(t, policyConfirm(), func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f := newFixture(t, s, clock, policyConfirm())
 		rc := &receiver{status: http.StatusNoContent}
-		srv := httptest.NewServer(rc.handler("s3cret", clock.Now))
+		srv := httptest.NewServer(rc.handler("s3cret", f.clock.Now))
 		defer srv.Close()
 		hook := &heydoctor.Webhook{InstitutionID: f.instID, URL: srv.URL, Secret: "s3cret", Active: true}
-		if err := s.CreateWebhook(ctx, hook); err != nil {
+		if err := f.store.CreateWebhook(ctx, hook); err != nil {
 			t.Fatal(err)
 		}
 		r := f.book(t, at(t, "2026-11-30 09:00"), "김하나", "010-1234-5678", "")
@@ -61,7 +56,7 @@ func TestWebhookDelivery(t *testing.T) {
 			t.Fatal(err)
 		}
 		var results []string
-		d := NewDispatcher(s, srv.Client(), nil, clock.Now)
+		d := NewDispatcher(f.store, srv.Client(), nil, f.clock.Now)
 		d.OnDelivery = func(res string) { results = append(results, res) }
 		n, err := d.RunOnce(ctx)
 		if err != nil || n != 2 {
@@ -78,7 +73,7 @@ func TestWebhookDelivery(t *testing.T) {
 				t.Errorf("body leaks patient data or lacks the code/KST time: %s", b)
 			}
 		}
-		log, err := s.ListDeliveries(ctx, hook.ID, 10)
+		log, err := f.store.ListDeliveries(ctx, hook.ID, 10)
 		if err != nil || len(log) != 2 || log[0].State != "delivered" || log[0].Attempts != 1 || log[0].LastStatus != 204 {
 			t.Errorf("delivery log: %+v %v", log, err)
 		}
@@ -95,7 +90,7 @@ func TestWebhookDelivery(t *testing.T) {
 			if n, err := d.RunOnce(ctx); err != nil || n != 1 {
 				t.Fatalf("attempt %d: RunOnce = %d, %v", attempt, n, err)
 			}
-			log, _ := s.ListDeliveries(ctx, hook.ID, 1)
+			log, _ := f.store.ListDeliveries(ctx, hook.ID, 1)
 			if log[0].Attempts != attempt || log[0].LastStatus != 500 {
 				t.Fatalf("attempt %d: %+v", attempt, log[0])
 			}
@@ -103,13 +98,13 @@ func TestWebhookDelivery(t *testing.T) {
 				t.Fatalf("attempt %d: the delivery log echoes the receiver's body: %q", attempt, log[0].LastError)
 			}
 			if attempt < MaxAttempts {
-				if want := clock.T.Add(Backoff(attempt)); !log[0].NextAttemptAt.Equal(want) || log[0].State != "pending" {
+				if want := f.clock.T.Add(Backoff(attempt)); !log[0].NextAttemptAt.Equal(want) || log[0].State != "pending" {
 					t.Fatalf("attempt %d: next %v state %s, want %v pending", attempt, log[0].NextAttemptAt, log[0].State, want)
 				}
 				if n, _ := d.RunOnce(ctx); n != 0 {
 					t.Fatalf("attempt %d: retried before the backoff", attempt)
 				}
-				clock.Add(Backoff(attempt))
+				f.clock.Add(Backoff(attempt))
 			} else if log[0].State != "failed" {
 				t.Fatalf("after %d attempts state = %s, want failed", attempt, log[0].State)
 			}
