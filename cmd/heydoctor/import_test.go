@@ -57,13 +57,13 @@ func TestImportRelease(t *testing.T) {
 	if err := os.WriteFile(truncated, data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err, _, stderr := runCmd(t, nil, "import", "--db", db, truncated)
+	_, stderr, err := runCmd(t, nil, "import", "--db", db, truncated)
 	if err == nil || !strings.Contains(stderr, "nothing imported") || !strings.Contains(stderr, "truncated") {
 		t.Errorf("truncated release: %v\n%s", err, stderr)
 	}
 
 	// Without 세부정보 the other tables still import, and the summary says what is missing.
-	err, out, stderr := runCmd(t, nil, "import", "--db", db, withoutMember(t, "4."))
+	out, stderr, err := runCmd(t, nil, "import", "--db", db, withoutMember(t, "4."))
 	if err != nil {
 		t.Fatalf("import without member 4: %v\n%s", err, stderr)
 	}
@@ -78,7 +78,7 @@ func TestImportRelease(t *testing.T) {
 
 	// The whole release: one summary line per table, rejected rows with their position,
 	// unused tables listed.
-	err, out, stderr = runCmd(t, nil, "import", "--db", db, releaseSample)
+	out, stderr, err = runCmd(t, nil, "import", "--db", db, releaseSample)
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, stderr)
 	}
@@ -96,7 +96,7 @@ func TestImportRelease(t *testing.T) {
 	}
 
 	// Again: nothing changes.
-	err, out, _ = runCmd(t, nil, "import", "--db", db, releaseSample)
+	out, _, err = runCmd(t, nil, "import", "--db", db, releaseSample)
 	if err != nil || strings.Count(out, "inserted 0, updated 0") != 4 {
 		t.Errorf("re-import: %v\n%s", err, out)
 	}
@@ -110,11 +110,11 @@ func TestImportRelease(t *testing.T) {
 	foreign := filepath.Join(t.TempDir(), "자료.zip")
 	os.WriteFile(foreign, other.Bytes(), 0o644)
 	for _, bad := range []string{foreign, truncated} {
-		if err, _, stderr := runCmd(t, nil, "import", "--db", db, bad); err == nil || !strings.Contains(stderr, "not a HIRA release") {
+		if _, stderr, err := runCmd(t, nil, "import", "--db", db, bad); err == nil || !strings.Contains(stderr, "not a HIRA release") {
 			t.Errorf("%s: %v\n%s", bad, err, stderr)
 		}
 	}
-	if err, out, _ := runCmd(t, nil, "import", "--db", db, releaseSample); err != nil || strings.Count(out, "inserted 0, updated 0") != 4 {
+	if out, _, err := runCmd(t, nil, "import", "--db", db, releaseSample); err != nil || strings.Count(out, "inserted 0, updated 0") != 4 {
 		t.Errorf("after failed imports the directory changed: %v\n%s", err, out)
 	}
 
@@ -133,7 +133,7 @@ func TestImportRelease(t *testing.T) {
 		rc.Close()
 		member := filepath.Join(t.TempDir(), f.Name)
 		os.WriteFile(member, b, 0o644)
-		err, out, _ := runCmd(t, nil, "import", "--db", db, member)
+		out, _, err := runCmd(t, nil, "import", "--db", db, member)
 		if err != nil || !strings.Contains(out, "(hira-xlsx-detail): read 82, inserted 0, updated 0, unchanged 79, rejected 3") {
 			t.Errorf("member 4 alone: %v\n%s", err, out)
 		}

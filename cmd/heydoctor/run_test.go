@@ -198,11 +198,12 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
-func runCmd(t *testing.T, vars map[string]string, args ...string) (error, string, string) {
+// runCmd runs the command line args with the variables vars and returns its output.
+func runCmd(t *testing.T, vars map[string]string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), append([]string{"heydoctor"}, args...), env(vars), strings.NewReader(""), &stdout, &stderr)
-	return err, stdout.String(), stderr.String()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), append([]string{"heydoctor"}, args...), env(vars), strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -223,7 +224,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err, _, _ := runCmd(t, tt.vars, tt.args...)
+			_, _, err := runCmd(t, tt.vars, tt.args...)
 			var stderr bytes.Buffer
 			if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, stderr.String(), tt.want)
@@ -233,7 +234,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestPrintConfigRedactsSecrets(t *testing.T) {
-	err, out, _ := runCmd(t, map[string]string{"HEYDOCTOR_KAKAO_SECRET": "s3cret", "HEYDOCTOR_DB": "mysql://root:pw@tcp(db:3306)/heydoctor"}, "serve", "--print-config")
+	out, _, err := runCmd(t, map[string]string{"HEYDOCTOR_KAKAO_SECRET": "s3cret", "HEYDOCTOR_DB": "mysql://root:pw@tcp(db:3306)/heydoctor"}, "serve", "--print-config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,12 +254,12 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func TestUnreachableDatabase(t *testing.T) {
-	err, _, _ := runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", "mysql://root:@tcp(127.0.0.1:1)/heydoctor?timeout=1s")
+	_, _, err := runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", "mysql://root:@tcp(127.0.0.1:1)/heydoctor?timeout=1s")
 	var stderr bytes.Buffer
 	if code := exitCode(err, &stderr); code != 1 || !strings.Contains(stderr.String(), "unreachable") {
 		t.Errorf("exit %d %q; want 1 and a clear message", code, stderr.String())
 	}
-	err, _, _ = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
+	_, _, err = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
 	if err == nil {
 		t.Error("a database in a missing directory started")
 	}
@@ -277,7 +278,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	err, _, _ = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", path)
+	_, _, err = runCmd(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", path)
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("serve on a newer schema: %v", err)
 	}
@@ -286,33 +287,33 @@ func TestNewerSchemaRefused(t *testing.T) {
 func TestSubcommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
-	if err, out, _ := runCmd(t, nil, "version"); err != nil || !strings.Contains(out, "heydoctor") {
+	if out, _, err := runCmd(t, nil, "version"); err != nil || !strings.Contains(out, "heydoctor") {
 		t.Errorf("version: %v %q", err, out)
 	}
-	if err, out, _ := runCmd(t, nil, "migrate", "--db", db); err != nil || !strings.Contains(out, "schema version") {
+	if out, _, err := runCmd(t, nil, "migrate", "--db", db); err != nil || !strings.Contains(out, "schema version") {
 		t.Errorf("migrate: %v %q", err, out)
 	}
-	if err, out, _ := runCmd(t, nil, "--help"); err != nil || !strings.Contains(out, "Commands:") {
+	if out, _, err := runCmd(t, nil, "--help"); err != nil || !strings.Contains(out, "Commands:") {
 		t.Errorf("--help: %v %q", err, out)
 	}
 	for _, sub := range []string{"serve", "migrate", "import", "triage", "backup", "version"} {
-		err, _, stderr := runCmd(t, nil, sub, "--help")
+		_, stderr, err := runCmd(t, nil, sub, "--help")
 		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "Usage: heydoctor "+sub) {
 			t.Errorf("%s --help: %v %q", sub, err, stderr)
 		}
 	}
-	err, out, _ := runCmd(t, nil, "triage", "가슴이 쥐어짜듯 아프고 식은땀이 나")
+	out, _, err := runCmd(t, nil, "triage", "가슴이 쥐어짜듯 아프고 식은땀이 나")
 	if err != nil || !strings.Contains(out, "emergency_119") {
 		t.Errorf("triage: %v\n%s", err, out)
 	}
-	if err, out, _ := runCmd(t, nil, "backup", "--db", db, filepath.Join(dir, "copy.db")); err != nil || !strings.Contains(out, "backed up") {
+	if out, _, err := runCmd(t, nil, "backup", "--db", db, filepath.Join(dir, "copy.db")); err != nil || !strings.Contains(out, "backed up") {
 		t.Errorf("backup: %v %q", err, out)
 	}
 }
 
 func TestStaffAdd(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "h.db")
-	if err, _, _ := runCmd(t, nil, "migrate", "--db", db); err != nil {
+	if _, _, err := runCmd(t, nil, "migrate", "--db", db); err != nil {
 		t.Fatal(err)
 	}
 	s, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
@@ -333,27 +334,27 @@ func TestStaffAdd(t *testing.T) {
 	if exitCode(err, io.Discard) != 2 {
 		t.Errorf("a short password was accepted: %v", err)
 	}
-	if err, out, _ := runCmd(t, nil, "staff", "list", "--db", db); err != nil || !strings.Contains(out, "desk1") || strings.Contains(out, "$2a$") {
+	if out, _, err := runCmd(t, nil, "staff", "list", "--db", db); err != nil || !strings.Contains(out, "desk1") || strings.Contains(out, "$2a$") {
 		t.Errorf("staff list: %v %q", err, out)
 	}
 	fmt.Fprint(io.Discard, stderr.String())
 
 	// --demo: one admin account per demo hospital, the password printed once.
-	err, out, _ := runCmd(t, nil, "staff", "add", "--demo", "--db", db)
+	out, _, err := runCmd(t, nil, "staff", "add", "--demo", "--db", db)
 	if err != nil || !strings.Contains(out, "(데모)") || !regexp.MustCompile(`demo-\d+\s+[A-Z2-7]{16}\n`).MatchString(out) {
 		t.Fatalf("staff add --demo: %v\n%s", err, out)
 	}
-	if err, out, _ := runCmd(t, nil, "staff", "add", "--demo", "--db", db); err != nil || !strings.Contains(out, "password not shown again") {
+	if out, _, err := runCmd(t, nil, "staff", "add", "--demo", "--db", db); err != nil || !strings.Contains(out, "password not shown again") {
 		t.Errorf("staff add --demo again: %v\n%s", err, out)
 	}
-	if err, _, _ := runCmd(t, nil, "staff", "add", "--demo", "--login", "x", "--db", db); exitCode(err, io.Discard) != 2 {
+	if _, _, err := runCmd(t, nil, "staff", "add", "--demo", "--login", "x", "--db", db); exitCode(err, io.Discard) != 2 {
 		t.Errorf("--demo with --login: %v", err)
 	}
 }
 
 func TestImportCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "h.db")
-	err, out, stderr := runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv", "testdata/kasi_holiday_2026.xml")
+	out, stderr, err := runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv", "testdata/kasi_holiday_2026.xml")
 	if err != nil {
 		t.Fatalf("import: %v\n%s\n%s", err, out, stderr)
 	}
@@ -363,19 +364,19 @@ func TestImportCommand(t *testing.T) {
 		}
 	}
 	// Importing the same file again changes nothing.
-	err, out, _ = runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv")
+	out, _, err = runCmd(t, nil, "import", "--db", db, "testdata/seoul_pharmacy_cp949.csv")
 	if err != nil || !strings.Contains(out, "inserted 0, updated 0") {
 		t.Errorf("re-import: %v\n%s", err, out)
 	}
 	// A gateway error fails that input, names it, and leaves the data as it was.
-	err, _, stderr = runCmd(t, nil, "import", "--db", db, "testdata/gateway_error.xml")
+	_, stderr, err = runCmd(t, nil, "import", "--db", db, "testdata/gateway_error.xml")
 	if err == nil || !strings.Contains(stderr, "gateway_error.xml") {
 		t.Errorf("gateway error: %v %s", err, stderr)
 	}
-	if err, _, _ := runCmd(t, nil, "import", "--db", db, "--format", "nope", "x"); exitCode(err, io.Discard) != 2 {
+	if _, _, err := runCmd(t, nil, "import", "--db", db, "--format", "nope", "x"); exitCode(err, io.Discard) != 2 {
 		t.Errorf("unknown format accepted: %v", err)
 	}
-	if err, _, _ := runCmd(t, nil, "import", "--db", db, "nmc-hospitals"); exitCode(err, io.Discard) == 0 {
+	if _, _, err := runCmd(t, nil, "import", "--db", db, "nmc-hospitals"); exitCode(err, io.Discard) == 0 {
 		t.Error("a download without a service key ran")
 	}
 }
@@ -463,7 +464,7 @@ func TestServeTLS(t *testing.T) {
 func TestEachCommandOwnsItsFlags(t *testing.T) {
 	serverOnly := []string{"-acme-domain", "-tls-cert", "-kakao-secret", "-addr", "-seed", "-base-url", "-trusted-proxies"}
 	for _, sub := range [][]string{{"import"}, {"migrate"}, {"backup"}, {"staff", "add"}, {"staff", "list"}} {
-		err, _, stderr := runCmd(t, nil, append(sub, "--help")...)
+		_, stderr, err := runCmd(t, nil, append(sub, "--help")...)
 		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "-db") || !strings.Contains(stderr, "-log-level") {
 			t.Errorf("%v --help: %v, want the database and log flags:\n%s", sub, err, stderr)
 		}
@@ -473,7 +474,7 @@ func TestEachCommandOwnsItsFlags(t *testing.T) {
 			}
 		}
 	}
-	err, _, stderr := runCmd(t, nil, "serve", "--help")
+	_, stderr, err := runCmd(t, nil, "serve", "--help")
 	for _, f := range append(serverOnly, "-db", "-log-level") {
 		if !strings.Contains(stderr, f+" ") {
 			t.Errorf("serve --help misses %s (%v)", f, err)
@@ -483,7 +484,7 @@ func TestEachCommandOwnsItsFlags(t *testing.T) {
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "empty.csv")
 	os.WriteFile(csv, []byte("x\n"), 0o600)
-	err, _, _ = runCmd(t, map[string]string{"HEYDOCTOR_TLS_CERT": "/x", "HEYDOCTOR_SEED": "lots", "HEYDOCTOR_ADDR": "nope"},
+	_, _, err = runCmd(t, map[string]string{"HEYDOCTOR_TLS_CERT": "/x", "HEYDOCTOR_SEED": "lots", "HEYDOCTOR_ADDR": "nope"},
 		"import", "--db", filepath.Join(dir, "h.db"), csv)
 	var msg bytes.Buffer
 	if code := exitCode(err, &msg); code == 2 || strings.Contains(msg.String(), "TLS") || strings.Contains(msg.String(), "SEED") {
@@ -494,7 +495,7 @@ func TestEachCommandOwnsItsFlags(t *testing.T) {
 		"ceiling": {"-concurrency", "-requests"}, "directory": {"-n", "-db"}}
 	others := map[string][]string{"http": {"-kakao-secret", "-n "}, "kakao": {"-path", "-n "}, "ceiling": {"-url", "-path", "-db"}, "directory": {"-url", "-concurrency", "-path"}}
 	for mode, want := range modes {
-		err, _, stderr := runCmd(t, nil, "bench", mode, "--help")
+		_, stderr, err := runCmd(t, nil, "bench", mode, "--help")
 		if exitCode(err, io.Discard) != 0 || !strings.Contains(stderr, "Usage: heydoctor bench "+mode) {
 			t.Errorf("bench %s --help: %v %q", mode, err, stderr)
 		}
@@ -509,7 +510,7 @@ func TestEachCommandOwnsItsFlags(t *testing.T) {
 			}
 		}
 	}
-	if err, _, _ := runCmd(t, nil, "bench", "frob"); exitCode(err, io.Discard) != 2 {
+	if _, _, err := runCmd(t, nil, "bench", "frob"); exitCode(err, io.Discard) != 2 {
 		t.Errorf("bench frob: %v, want a usage error", err)
 	}
 }

@@ -13,7 +13,7 @@ func TestTriageEval(t *testing.T) {
 	if err := os.WriteFile(file, []byte(rows), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err, out, _ := runCmd(t, nil, "triage", "eval", file)
+	out, _, err := runCmd(t, nil, "triage", "eval", file)
 	if err != nil {
 		t.Fatalf("triage eval: %v", err)
 	}
@@ -26,10 +26,10 @@ func TestTriageEval(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("내과 탭이 없어요\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err, _, _ := runCmd(t, nil, "triage", "eval", bad); err == nil || !strings.Contains(err.Error(), "line 1") {
+	if _, _, err := runCmd(t, nil, "triage", "eval", bad); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("triage eval of a malformed file: %v, want an error naming line 1", err)
 	}
-	if err, _, _ := runCmd(t, nil, "triage", "eval"); err == nil {
+	if _, _, err := runCmd(t, nil, "triage", "eval"); err == nil {
 		t.Error("triage eval without a file: nil error, want a usage error")
 	}
 }

@@ -101,7 +101,7 @@ func TestSymptomToNearbyClinics(t *testing.T) {
 	if got := all(r); !strings.Contains(got, "정형외과") && !strings.Contains(got, "신경외과") {
 		t.Fatalf("back pain reply:\n%s", got)
 	}
-	r = say(t, e, "u1", "", "near")
+	say(t, e, "u1", "", "near")
 	r = say(t, e, "u1", "시흥시 정왕동", "")
 	if len(r.Cards) == 0 || !strings.Contains(all(r), "진료시간은 변동될 수 있으니") {
 		t.Fatalf("nearby reply:\n%s", all(r))

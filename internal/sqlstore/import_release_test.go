@@ -164,7 +164,7 @@ func fromNote(note string, closed func(string) bool) (hours.State, bool) {
 	switch {
 	case closed(note):
 		return hours.Closed, true
-	case strings.IndexAny(note, "0123456789") >= 0:
+	case strings.ContainsAny(note, "0123456789"):
 		return hours.Open, false
 	}
 	return hours.Unknown, false
