@@ -73,6 +73,11 @@ type scheduleJSON struct {
 	OpenOnHolidays   bool                  `json:"open_on_holidays"`
 }
 
+func toScheduleJSON(sc *heydoctor.Schedule) scheduleJSON {
+	return scheduleJSON{Blocks: sc.Blocks, SlotMinutes: sc.SlotMinutes, Capacity: sc.Capacity,
+		HorizonDays: sc.HorizonDays, MinNoticeMinutes: sc.MinNoticeMinutes, OpenOnHolidays: sc.OpenOnHolidays}
+}
+
 func (s *Server) handleAPIGetSchedule(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
 	id, err := pathID(r, "id")
@@ -83,8 +88,7 @@ func (s *Server) handleAPIGetSchedule(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, scheduleJSON{Blocks: sc.Blocks, SlotMinutes: sc.SlotMinutes, Capacity: sc.Capacity,
-		HorizonDays: sc.HorizonDays, MinNoticeMinutes: sc.MinNoticeMinutes, OpenOnHolidays: sc.OpenOnHolidays})
+	return encode(w, http.StatusOK, toScheduleJSON(sc))
 }
 
 func (s *Server) handleAPIPutSchedule(w http.ResponseWriter, r *http.Request) error {
@@ -102,8 +106,7 @@ func (s *Server) handleAPIPutSchedule(w http.ResponseWriter, r *http.Request) er
 	if err := s.cfg.Booking.SaveSchedule(r.Context(), st, sc); err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, scheduleJSON{Blocks: sc.Blocks, SlotMinutes: sc.SlotMinutes, Capacity: sc.Capacity,
-		HorizonDays: sc.HorizonDays, MinNoticeMinutes: sc.MinNoticeMinutes, OpenOnHolidays: sc.OpenOnHolidays})
+	return encode(w, http.StatusOK, toScheduleJSON(sc))
 }
 
 type exceptionJSON struct {

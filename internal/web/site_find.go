@@ -258,19 +258,10 @@ func (s *Server) siteSearch(w http.ResponseWriter, r *http.Request, fixed *heydo
 		return s.render(w, r, status, "site_results", title, p)
 	}
 
-	values := url.Values{"lat": {form.Lat}, "lng": {form.Lng}}
-	if form.Department != "" {
-		values.Set("department", form.Department)
-	}
-	if form.Kind != "" {
-		values.Set("kind", form.Kind)
-	}
-	if form.ER {
-		values.Set("er", "true")
-	}
-	if form.Open {
-		values.Set("open_at", "now")
-	}
+	// The page's filters are spelled as the API's, so the API's parser reads them.
+	values := form.values(false)
+	values.Set("lat", form.Lat)
+	values.Set("lng", form.Lng)
 	dq, err := s.searchParams(values)
 	if err != nil {
 		if !errs.add(err) {
