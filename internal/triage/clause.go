@@ -58,7 +58,7 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 	// History runs on through the rest of its sentence ("2년 전 지하철에서 숨이 안
 	// 쉬어져서 응급실에 갔는데") until a clause speaks of now; a clause saying it is over
 	// ("지금은 괜찮아요", "금방 깨어났고") makes every clause before it history.
-	carry := false
+	carry, habitCarry := false, false
 	for k := range out {
 		cl := &out[k]
 		text := s[cl.start:cl.end]
@@ -85,8 +85,16 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		}
 		// A complaint that comes now and then or in one situation ("가끔 두근거려요",
 		// "출근 생각만 해도 숨이 막혀요") is a pattern to see a doctor about, not an
-		// emergency now: it counts like history, for this clause only.
-		if _, ok := e.lex.habitSet.find(text); ok {
+		// emergency now: it counts like history, for this clause and the rest of its
+		// sentence until one speaks of now ("밤마다 코를 골다가 조용해지고 숨을 몰아쉬어요").
+		_, habit := e.lex.habitSet.find(text)
+		switch {
+		case habit:
+			habitCarry = true
+		case now:
+			habitCarry = false
+		}
+		if habit || habitCarry {
 			cl.past = true
 		}
 		// What one read or was told, or what could happen, is no event now.
@@ -99,7 +107,20 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 			}
 		}
 		if isPunct(s[cl.end-1]) {
-			carry = false
+			carry, habitCarry = false, false
+		}
+	}
+	// A supposition ("만약 밤에 열이 오르고 경련을 하면 119를 불러야 하나요") makes its
+	// whole sentence a hypothetical.
+	for k := range out {
+		if _, ok := e.lex.supposeSet.find(s[out[k].start:out[k].end]); !ok {
+			continue
+		}
+		for j := k; j >= 0 && (j == k || !isPunct(s[out[j].end-1])); j-- {
+			out[j].worry = true
+		}
+		for j := k; j < len(out) && (j == k || !isPunct(s[out[j-1].end-1])); j++ {
+			out[j].worry = true
 		}
 	}
 	return out, bound

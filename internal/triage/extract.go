@@ -416,6 +416,7 @@ type facts struct {
 	patient  Patient
 	temp     float64
 	tempWord string
+	tempAt   int // compact byte of the temperature's number
 	duration string
 	days     int // duration in days when known
 	severe   bool
@@ -496,12 +497,12 @@ func (e *Engine) readFacts(c compacted) facts {
 		switch {
 		case (strings.HasPrefix(rest, "도") || strings.HasPrefix(rest, "c")) && n.value >= 36 && n.value <= 43:
 			if n.value > f.temp {
-				f.temp, f.tempWord = n.value, c.words(n.start, n.end+1)
+				f.temp, f.tempWord, f.tempAt = n.value, c.words(n.start, n.end+1), n.start
 			}
 		case strings.Contains(s[n.start:n.end], ".") && n.value >= 35 && n.value < 43 && !strings.ContainsAny(before, "맥혈당"):
 			// "열 37.8" — a decimal in this range is a body temperature.
 			if n.value > f.temp {
-				f.temp, f.tempWord = n.value, c.words(n.start, n.end)
+				f.temp, f.tempWord, f.tempAt = n.value, c.words(n.start, n.end), n.start
 			}
 		case (strings.HasPrefix(rest, "살") || strings.HasPrefix(rest, "세")) && n.value < 120 && n.value == float64(int(n.value)):
 			f.patient.Age = int(n.value)

@@ -90,8 +90,8 @@ type lexicon struct {
 	notAfter map[string]string
 	// The grammar of facts and scopes (see the end of lexicon.tsv).
 	orJoins, negStop, boundNoun, infoEnd []string
-	pastBack, hearsay                    []string
-	pastBackSet, hearsaySet              termSet
+	pastBack, hearsay, suppose           []string
+	pastBackSet, hearsaySet, supposeSet  termSet
 	groupSuffixes                        []groupSuffix
 	infantAges, ageNumbers, monthNumbers []wordCount
 	vitals                               []vitalKey
@@ -217,6 +217,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		"notwho":       &lx.notWho,
 		"pastback":     &lx.pastBack,
 		"hearsay":      &lx.hearsay,
+		"suppose":      &lx.suppose,
 		"orjoin":       &lx.orJoins,
 		"negstop":      &lx.negStop,
 		"boundnoun":    &lx.boundNoun,
@@ -373,7 +374,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	sort.SliceStable(lx.suffixes, func(i, j int) bool { return len(lx.suffixes[i]) > len(lx.suffixes[j]) })
 	lx.worrySet, lx.pastSet, lx.nowSet = newTermSet(lx.worry), newTermSet(lx.past), newTermSet(lx.now)
 	lx.resolvedSet, lx.askSet, lx.habitSet = newTermSet(lx.resolved), newTermSet(lx.ask), newTermSet(lx.habit)
-	lx.pastBackSet, lx.hearsaySet = newTermSet(lx.pastBack), newTermSet(lx.hearsay)
+	lx.pastBackSet, lx.hearsaySet, lx.supposeSet = newTermSet(lx.pastBack), newTermSet(lx.hearsay), newTermSet(lx.suppose)
 	if len(lx.neg) == 0 || len(lx.where) == 0 {
 		return nil, fmt.Errorf("lexicon.tsv: needs neg and where entries")
 	}

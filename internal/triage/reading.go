@@ -32,6 +32,9 @@ func (e *Engine) read(c compacted) reading {
 	rd.cls = cls
 	matches := e.findMatches(c, bound)
 	e.addFindings(&rd, matches, e.denials(c, matches, bound))
+	if cl := clauseAt(rd.cls, rd.f.tempAt); rd.f.temp > 0 && cl != nil && cl.worry {
+		rd.f.temp, rd.f.tempWord = 0, "" // "만약 열이 40도까지 오르면"
+	}
 	e.addTemperature(&rd)
 	e.scopeSeverity(&rd)
 	return rd
