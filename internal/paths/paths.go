@@ -1,6 +1,7 @@
-// Package paths builds the links that replies outside the website (the chat, KakaoTalk)
-// give to its pages, so that they point where internal/web serves them. A path is joined
-// to the site's public base URL by the caller.
+// Package paths builds the links to the website's pages that are made in Go code: the
+// chat's and KakaoTalk's replies, the API's status URLs and the site's own redirects, so
+// that they point where internal/web serves them. A link outside the site joins a path to
+// the public base URL.
 package paths
 
 import (

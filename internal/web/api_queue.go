@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"heydoctor"
+	"heydoctor/internal/paths"
 	"heydoctor/internal/queue"
 )
 
@@ -67,7 +68,7 @@ func (s *Server) toTicketJSON(v *queue.View) ticketJSON {
 
 // ticketURL is the patient's status page; it asks for the phone before showing anything.
 func (s *Server) ticketURL(code string) string {
-	return strings.TrimRight(s.cfg.BaseURL, "/") + "/queue/" + code
+	return strings.TrimRight(s.cfg.BaseURL, "/") + paths.Ticket(code)
 }
 
 type checkInJSON struct {

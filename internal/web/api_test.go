@@ -306,7 +306,7 @@ func TestKakaoBookingFlow(t *testing.T) {
 	if !strings.Contains(responseText(r), "이름") {
 		t.Fatalf("name question: %s", responseText(r))
 	}
-	r = kakaoTurn(t, e, user, "김카카오", "")
+	kakaoTurn(t, e, user, "김카카오", "")
 	r = kakaoTurn(t, e, user, "010-2222-3333", "")
 	if !strings.Contains(responseText(r), "010-2222-3333") {
 		t.Fatalf("confirmation: %s", responseText(r))

@@ -109,6 +109,9 @@ func TestQueuePages(t *testing.T) {
 	_, body, _ = e.get(t, "/departments/D001?lat=37.3400&lng=126.7335")
 	mustContain(t, body, fmt.Sprintf(`href="/hospitals/%d/queue"`, in.ID))
 	code, body, _ = e.get(t, fmt.Sprintf("/hospitals/%d/queue", in.ID))
+	if code != 200 {
+		t.Fatalf("check-in page = %d", code)
+	}
 	mustContain(t, body, "지금 기다리는 사람 <strong>0명</strong>", `name="child_name"`, "데모")
 	// A form error keeps what was typed.
 	code, body, _ = e.post(t, fmt.Sprintf("/hospitals/%d/queue", in.ID), url.Values{"name": {"홍길동"}, "phone": {"12"}})
@@ -153,6 +156,9 @@ func TestQueuePages(t *testing.T) {
 	addStaff(t, e, in.ID, "desk", heydoctor.RoleReception)
 	csrf := loginAs(t, e, "desk")
 	code, body, _ = e.get(t, "/console/queue")
+	if code != 200 {
+		t.Fatalf("reception board = %d", code)
+	}
 	mustContain(t, body, "홍길동", "(아이: 홍아기)", "방문 이유: 기침", "다음 환자 호출", `id="day-list"`)
 	code, _, hdr = e.post(t, "/console/queue/walk-in", url.Values{"csrf": {csrf}, "name": {"김현장"}})
 	if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "ok=") {
@@ -165,6 +171,9 @@ func TestQueuePages(t *testing.T) {
 	mustContain(t, body, "김현장", "2번째")
 	mustNotContain(t, body, "<html")
 	code, body, _ = e.get(t, "/console/queue/tv")
+	if code != 200 {
+		t.Fatalf("waiting-room screen = %d", code)
+	}
 	mustContain(t, body, "홍*기", "김*장", `data-refresh="10"`)
 	mustNotContain(t, body, "홍길동", "홍아기", "기침", "010-5555-6666", "김현장")
 	if code, _, hdr := e.post(t, "/console/queue/next", url.Values{"csrf": {csrf}}); code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), url.QueryEscape("1번 홍아기님 호출")) {

@@ -45,7 +45,7 @@ func kakaoBook(t *testing.T, e *apiEnv, user, name, phone string) (code, last st
 	r = kakaoTurn(t, e, user, "예약", choiceValue(t, r, "예약"))
 	r = kakaoTurn(t, e, user, "내과", choiceValue(t, r, "내과"))
 	r = kakaoTurn(t, e, user, "날짜", choiceValue(t, r, "11/26"))
-	r = kakaoTurn(t, e, user, "시간", choiceValue(t, r, ":"))
+	kakaoTurn(t, e, user, "시간", choiceValue(t, r, ":"))
 	kakaoTurn(t, e, user, name, "")
 	r = kakaoTurn(t, e, user, phone, "")
 	r = kakaoTurn(t, e, user, "예약하기", choiceValue(t, r, "예약하기"))
@@ -85,7 +85,7 @@ func TestKakaoSameNameAndPhone(t *testing.T) {
 	// Linking with a wrong phone fails; with the code and phone it works.
 	link := func(user, code, phone string) string {
 		r := kakaoTurn(t, e, user, "내 예약", "")
-		r = kakaoTurn(t, e, user, "다른 예약 불러오기", choiceValue(t, r, "불러오기"))
+		kakaoTurn(t, e, user, "다른 예약 불러오기", choiceValue(t, r, "불러오기"))
 		kakaoTurn(t, e, user, code, "")
 		return responseText(kakaoTurn(t, e, user, phone, ""))
 	}

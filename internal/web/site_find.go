@@ -14,6 +14,7 @@ import (
 	"heydoctor"
 	"heydoctor/internal/directory"
 	"heydoctor/internal/nearby"
+	"heydoctor/internal/paths"
 )
 
 // Limits on the search form, so that a hostile query costs nothing.
@@ -297,7 +298,7 @@ func (s *Server) siteSearch(w http.ResponseWriter, r *http.Request, fixed *heydo
 		p.Results = append(p.Results, item)
 		if res.Institution.HasLocation() {
 			p.Map.Items = append(p.Map.Items, siteMapItem{Name: res.Institution.Name, Lat: res.Institution.Lat, Lng: res.Institution.Lng,
-				Status: item.Badge.Class, Text: item.Badge.Text, URL: fmt.Sprintf("/hospitals/%d", res.Institution.ID)})
+				Status: item.Badge.Class, Text: item.Badge.Text, URL: paths.Hospital(res.Institution.ID)})
 		}
 	}
 	return s.render(w, r, status, "site_results", title, p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"heydoctor"
+	"heydoctor/internal/paths"
 	"heydoctor/internal/queue"
 )
 
@@ -82,12 +83,12 @@ func (s *Server) handleSiteCheckIn(w http.ResponseWriter, r *http.Request) error
 		return s.renderQueueForm(w, r, httpStatus(err), in, svc, p)
 	}
 	s.setQueueCookie(w, r, v.Ticket)
-	http.Redirect(w, r, "/queue/"+v.Ticket.Code, http.StatusSeeOther)
+	http.Redirect(w, r, paths.Ticket(v.Ticket.Code), http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) setQueueCookie(w http.ResponseWriter, r *http.Request, t *heydoctor.Ticket) {
-	http.SetCookie(w, &http.Cookie{Name: queuePhoneCookie, Value: t.Phone, Path: "/queue/" + t.Code, MaxAge: 24 * 60 * 60,
+	http.SetCookie(w, &http.Cookie{Name: queuePhoneCookie, Value: t.Phone, Path: paths.Ticket(t.Code), MaxAge: 24 * 60 * 60,
 		HttpOnly: true, Secure: s.isHTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
@@ -140,7 +141,7 @@ func (s *Server) handleSiteTicketPost(w http.ResponseWriter, r *http.Request) er
 		return s.ticketError(w, r, code, r.PostFormValue("phone"), err)
 	}
 	s.setQueueCookie(w, r, v.Ticket)
-	http.Redirect(w, r, "/queue/"+v.Ticket.Code, http.StatusSeeOther)
+	http.Redirect(w, r, paths.Ticket(v.Ticket.Code), http.StatusSeeOther)
 	return nil
 }
 

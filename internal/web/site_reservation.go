@@ -10,6 +10,7 @@ import (
 
 	"heydoctor"
 	"heydoctor/internal/booking"
+	"heydoctor/internal/paths"
 )
 
 type siteLookupForm struct {
@@ -282,7 +283,7 @@ func (s *Server) handleSiteICS(w http.ResponseWriter, r *http.Request) error {
 	}
 	base := s.baseURL(r)
 	if base != "" {
-		base += "/reservations/lookup"
+		base += paths.Lookup()
 	}
 	body := booking.ICS(res, res.Institution, base)
 	h := w.Header()
