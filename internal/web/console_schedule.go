@@ -115,13 +115,19 @@ type exceptionJSON struct {
 	Note   string                `json:"note"`
 }
 
-func (s *Server) handleAPIPutException(w http.ResponseWriter, r *http.Request) error {
-	st, _ := currentStaff(r.Context())
+// pathDoctorDay reads the room id and the day of /console/api/doctors/{id}/exceptions/{date}.
+func pathDoctorDay(r *http.Request) (int64, heydoctor.Date, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return 0, "", err
 	}
 	day, err := pathDate(r)
+	return id, day, err
+}
+
+func (s *Server) handleAPIPutException(w http.ResponseWriter, r *http.Request) error {
+	st, _ := currentStaff(r.Context())
+	id, day, err := pathDoctorDay(r)
 	if err != nil {
 		return err
 	}
@@ -138,11 +144,7 @@ func (s *Server) handleAPIPutException(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) handleAPIDeleteException(w http.ResponseWriter, r *http.Request) error {
 	st, _ := currentStaff(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	day, err := pathDate(r)
+	id, day, err := pathDoctorDay(r)
 	if err != nil {
 		return err
 	}

@@ -98,16 +98,36 @@ func (s *Server) handleSiteLookupForm(w http.ResponseWriter, r *http.Request) er
 	return s.render(w, r, http.StatusOK, "site_lookup", "내 예약", &siteLookupPage{Errors: siteFieldErrors{}})
 }
 
+// provenReservation is a reservation its patient proved with its code and phone.
+type provenReservation struct {
+	res   *heydoctor.Reservation
+	form  siteLookupForm
+	phone string // normalised
+	svc   *booking.Service
+}
+
+// changed is the reservation after a change, with the institution and room the change's
+// answer may leave out.
+func (pr *provenReservation) changed(out *heydoctor.Reservation) *heydoctor.Reservation {
+	if out.Institution == nil {
+		out.Institution = pr.res.Institution
+	}
+	if out.Doctor == nil {
+		out.Doctor = pr.res.Doctor
+	}
+	return out
+}
+
 // siteLookup finds the reservation for a posted code and phone, or renders the lookup form
-// again with the mistake next to its field (and returns a nil reservation).
-func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*heydoctor.Reservation, siteLookupForm, error) {
+// again with the mistake next to its field (and returns nil).
+func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*provenReservation, error) {
 	svc, err := s.siteBooking()
 	if err != nil {
-		return nil, siteLookupForm{}, err
+		return nil, err
 	}
 	f, err := siteLookupInput(r)
 	if err != nil {
-		return nil, f, err
+		return nil, err
 	}
 	p := &siteLookupPage{Form: f, Errors: siteFieldErrors{}}
 	if f.Code == "" {
@@ -120,13 +140,14 @@ func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*heydoctor.
 	if len(p.Errors) == 0 {
 		res, err := svc.Lookup(r.Context(), patientClient(r), f.Code, f.Phone)
 		if err == nil {
-			return res, f, nil
+			phone, _ := booking.NormalizePhone(f.Phone)
+			return &provenReservation{res: res, form: f, phone: phone, svc: svc}, nil
 		}
 		limited = heydoctor.KindOf(err) == heydoctor.TooMany
 		if heydoctor.KindOf(err) == heydoctor.NotFound || limited {
 			p.Errors["code"] = heydoctor.MessageOf(err)
 		} else if !p.Errors.add(err) {
-			return nil, f, err
+			return nil, err
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -137,19 +158,18 @@ func (s *Server) siteLookup(w http.ResponseWriter, r *http.Request) (*heydoctor.
 	if limited {
 		status = http.StatusTooManyRequests
 	}
-	return nil, f, s.render(w, r, status, "site_lookup", "내 예약", p)
+	return nil, s.render(w, r, status, "site_lookup", "내 예약", p)
 }
 
 // handleSiteLookup shows a reservation found by code and phone (both in the body, never
 // in the URL) with what the patient can do: download it, cancel it or pick another time.
 // A date in the form lists that day's free times for rescheduling.
 func (s *Server) handleSiteLookup(w http.ResponseWriter, r *http.Request) error {
-	res, f, err := s.siteLookup(w, r)
-	if err != nil || res == nil {
+	pr, err := s.siteLookup(w, r)
+	if err != nil || pr == nil {
 		return err
 	}
-	phone, _ := booking.NormalizePhone(f.Phone)
-	p := s.siteReservationPage(res, phone, false)
+	p := s.siteReservationPage(pr.res, pr.phone, false)
 	p.Date = strings.TrimSpace(r.PostForm.Get("date"))
 	return s.renderReservation(w, r, http.StatusOK, p)
 }
@@ -197,19 +217,14 @@ func (s *Server) renderReservation(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) handleSiteCancel(w http.ResponseWriter, r *http.Request) error {
-	res, f, err := s.siteLookup(w, r)
-	if err != nil || res == nil {
+	pr, err := s.siteLookup(w, r)
+	if err != nil || pr == nil {
 		return err
 	}
-	svc, err := s.siteBooking()
-	if err != nil {
-		return err
-	}
-	phone, _ := booking.NormalizePhone(f.Phone)
 	reason := r.PostForm.Get("reason")
-	out, err := svc.CancelByPatient(r.Context(), patientClient(r), f.Code, f.Phone, reason)
+	out, err := pr.svc.CancelByPatient(r.Context(), patientClient(r), pr.form.Code, pr.form.Phone, reason)
 	if err != nil {
-		p := s.siteReservationPage(res, phone, false)
+		p := s.siteReservationPage(pr.res, pr.phone, false)
 		if !p.Errors.add(err) {
 			return err
 		}
@@ -218,28 +233,17 @@ func (s *Server) handleSiteCancel(w http.ResponseWriter, r *http.Request) error 
 		}
 		return s.renderReservation(w, r, httpStatus(err), p)
 	}
-	if out.Institution == nil {
-		out.Institution = res.Institution
-	}
-	if out.Doctor == nil {
-		out.Doctor = res.Doctor
-	}
-	p := s.siteReservationPage(out, phone, false)
+	p := s.siteReservationPage(pr.changed(out), pr.phone, false)
 	p.Message = "예약을 취소했어요."
 	return s.renderReservation(w, r, http.StatusOK, p)
 }
 
 func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) error {
-	res, f, err := s.siteLookup(w, r)
-	if err != nil || res == nil {
+	pr, err := s.siteLookup(w, r)
+	if err != nil || pr == nil {
 		return err
 	}
-	svc, err := s.siteBooking()
-	if err != nil {
-		return err
-	}
-	phone, _ := booking.NormalizePhone(f.Phone)
-	p := s.siteReservationPage(res, phone, false)
+	p := s.siteReservationPage(pr.res, pr.phone, false)
 	p.Date = strings.TrimSpace(r.PostForm.Get("date"))
 	v := strings.TrimSpace(r.PostForm.Get("start"))
 	start, perr := time.Parse(time.RFC3339, v)
@@ -247,7 +251,7 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 		p.Errors["start"] = "바꿀 시간을 골라 주세요"
 		return s.renderReservation(w, r, http.StatusBadRequest, p)
 	}
-	out, err := svc.RescheduleByPatient(r.Context(), patientClient(r), f.Code, f.Phone, start)
+	out, err := pr.svc.RescheduleByPatient(r.Context(), patientClient(r), pr.form.Code, pr.form.Phone, start)
 	if err != nil {
 		var ce *booking.ConflictError
 		if errors.As(err, &ce) {
@@ -263,13 +267,7 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 		}
 		return s.renderReservation(w, r, httpStatus(err), p)
 	}
-	if out.Institution == nil {
-		out.Institution = res.Institution
-	}
-	if out.Doctor == nil {
-		out.Doctor = res.Doctor
-	}
-	p = s.siteReservationPage(out, phone, false)
+	p = s.siteReservationPage(pr.changed(out), pr.phone, false)
 	p.Message = "예약 시간을 " + p.When + "(으)로 바꿨어요."
 	return s.renderReservation(w, r, http.StatusOK, p)
 }
@@ -277,10 +275,11 @@ func (s *Server) handleSiteReschedule(w http.ResponseWriter, r *http.Request) er
 // handleSiteICS downloads the reservation as a calendar file. It is a POST with the code
 // and phone in the body, like the lookup, so that no URL ever unlocks a reservation.
 func (s *Server) handleSiteICS(w http.ResponseWriter, r *http.Request) error {
-	res, _, err := s.siteLookup(w, r)
-	if err != nil || res == nil {
+	pr, err := s.siteLookup(w, r)
+	if err != nil || pr == nil {
 		return err
 	}
+	res := pr.res
 	base := s.baseURL(r)
 	if base != "" {
 		base += paths.Lookup()
