@@ -215,7 +215,7 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 		}
 	}
 	end := min(next, len(c.s))
-	if hasAnyPrefix(c.s[m.end:], "거나", "나", "하거나", "했거나", "하든지") {
+	if hasAnyPrefix(c.s[m.end:], "거나", "나", "이나", "하거나", "했거나", "하든지") {
 		end = len(c.s) // "토하거나 어지럽진 않아요": the denial after the next symptom covers this one too
 	}
 	w := c.s[m.end:end]
@@ -226,8 +226,8 @@ func (e *Engine) negated(c compacted, m match, next int) bool {
 		}
 	}
 	limit := negWindow
-	if strings.HasPrefix(w, "거나") || strings.Contains(w, "하거나") || strings.HasPrefix(w, "나") {
-		limit = 2 * negWindow // "토하거나 어지럽진 않아요" denies both
+	if strings.HasPrefix(w, "거나") || strings.Contains(w, "하거나") || strings.HasPrefix(w, "나") || strings.HasPrefix(w, "이나") {
+		limit = 2 * negWindow // "토하거나 어지럽진 않아요" denies both, "두통이나 다른 증상은 없었고" too
 	}
 	if hasAnyPrefix(w, "적도", "적은", "적이", "일은", "일도", "은마음", "는마음", "은생각", "는생각") {
 		limit = 2 * negWindow // "쓰러진 적도 증상도 없었어요" denies the fall, "해치고 싶은 마음은 전혀 없어요" the wish
@@ -428,6 +428,7 @@ type facts struct {
 	spo2             float64 // 산소포화도 in %
 	pain             float64 // a pain score out of 10 ("통증 점수 9점", "NRS 8", "8/10")
 	lowTemp          float64 // the lowest body temperature under 36도
+	vitalAt          []int   // compact bytes of the numbers read as vital signs
 	mild             bool    // a word for slight ("경미한", "지혈됨")
 	underCare        bool    // already seen or treated ("깁스", "진단받았")
 }
@@ -435,7 +436,11 @@ type facts struct {
 // readFacts reads the patient, the temperature, vitals, the duration and the severity
 // cues; the words for each come from lexicon.tsv (vital, durationunit, durationmark,
 // durationword, agenumber, monthnumber, infantage, who, pregnant, severe, …).
-func (e *Engine) readFacts(c compacted) facts {
+func (e *Engine) readFacts(c compacted) facts { return e.readFactsSkip(c, nil) }
+
+// readFactsSkip is readFacts reading no vital sign from the numbers at the compact bytes
+// in skip.
+func (e *Engine) readFactsSkip(c compacted, skip map[int]bool) facts {
 	var f facts
 	s := c.s
 	for _, n := range numbers(s, c.wordStart) {
@@ -448,8 +453,11 @@ func (e *Engine) readFacts(c compacted) facts {
 				vi, vAt = k, i+len(v.key)
 			}
 		}
-		if hasAnyPrefix(rest, "세", "살", "대", "년", "개월", "주차", "주째", "주전", "시간", "분", "kg", "cm", "일째", "일전", "일간", "일동안") {
-			vi = -1 // an age or a time ("혈압약 복용 문의 / 58세") is no reading
+		if hasAnyPrefix(rest, "세", "살", "대", "년", "개월", "주차", "주째", "주전", "시간", "분", "kg", "cm", "일째", "일전", "일간", "일동안") || skip[n.start] {
+			vi = -1 // an age or a time ("혈압약 복용 문의 / 58세") is no reading, nor one told of the past
+		}
+		if vi >= 0 {
+			f.vitalAt = append(f.vitalAt, n.start)
 		}
 		for k, v := range e.lex.vitals {
 			if k == vi {

@@ -30,6 +30,20 @@ func (e *Engine) read(c compacted) reading {
 	rd.info = rd.ci >= 0 && e.isInfoQuestion(c.s, rd.cStart, rd.cEnd)
 	cls, bound := e.splitClauses(c)
 	rd.cls = cls
+	// A reading told of the past or of a worry ("작년 검진 때 혈압이 200 가까이 나와서")
+	// is no vital sign now.
+	var skip map[int]bool
+	for _, at := range rd.f.vitalAt {
+		if cl := clauseAt(cls, at); cl != nil && (cl.past || cl.worry) {
+			if skip == nil {
+				skip = make(map[int]bool)
+			}
+			skip[at] = true
+		}
+	}
+	if skip != nil {
+		rd.f = e.readFactsSkip(c, skip)
+	}
 	matches := e.findMatches(c, bound)
 	e.addFindings(&rd, matches, e.denials(c, matches, bound))
 	if cl := clauseAt(rd.cls, rd.f.tempAt); rd.f.temp > 0 && cl != nil && cl.worry {
