@@ -101,7 +101,8 @@ func (e *Engine) splitClauses(c compacted) ([]clause, []bool) {
 		if _, ok := e.lex.hearsaySet.find(text); ok {
 			cl.past = true
 		}
-		if _, ok := e.lex.resolvedSet.find(text); ok {
+		if _, ok := e.lex.resolvedSet.find(text); ok && !cl.past {
+			// "예전에는 이 정도면 가라앉았는데 오늘은 달라요" tells of old episodes, not of now.
 			for j := 0; j <= k; j++ {
 				out[j].resolved = true
 			}
