@@ -19,7 +19,7 @@ import (
 var _ app.Store = (*sqlstore.Store)(nil)
 
 func TestNewBuildsTheEngines(t *testing.T) {
-	clock := &storetest.Clock{T: time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST)}
+	clock := storetest.NewClock(time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST))
 	store := storetest.SQLite(t, clock.Now)
 	ctx := context.Background()
 	if err := demo.Load(ctx, store, slog.New(slog.DiscardHandler)); err != nil {

@@ -31,7 +31,7 @@ func BenchmarkBookDistinctSlots(b *testing.B) {
 		open func(tb testing.TB, now func() time.Time) *sqlstore.Store
 	}{{"sqlite", storetest.SQLite}, {"mysql", storetest.MySQL}} {
 		b.Run(db.name, func(b *testing.B) {
-			clock := &storetest.Clock{T: epoch}
+			clock := storetest.NewClock(epoch)
 			s := db.open(b, clock.Now)
 			f := newFixture(b, s, clock, policyConfirm())
 			ctx := context.Background()
@@ -95,7 +95,7 @@ func BenchmarkSlots30Days(b *testing.B) {
 // BenchmarkDoctorSlots30Days measures the whole availability query on SQLite: schedule,
 // exceptions, closures and booked counts from the database, then the slots.
 func BenchmarkDoctorSlots30Days(b *testing.B) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	s := storetest.SQLite(b, clock.Now)
 	f := newFixture(b, s, clock, policyConfirm())
 	for i := range 60 {

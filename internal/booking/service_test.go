@@ -79,9 +79,9 @@ func newFixture(t testing.TB, s *sqlstore.Store, clock *storetest.Clock, policy 
 // withFixture runs fn on a fresh fixture on each test database, with the clock at epoch.
 func withFixture(t *testing.T, policy heydoctor.BookingPolicy, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
-		clock.T = epoch
+		clock.Set(epoch)
 		fn(t, newFixture(t, s, clock, policy))
 	})
 }
@@ -145,7 +145,7 @@ func TestLifecycle(t *testing.T) {
 		}
 		_, err = f.svc.Transition(ctx, f.reception, r.ID, ActionAttended, "")
 		wantKind(t, "attended days early", err, heydoctor.Conflict, "action")
-		f.clock.T = start.Add(-10 * time.Minute)
+		f.clock.Set(start.Add(-10 * time.Minute))
 		got, err = f.svc.Transition(ctx, f.reception, r.ID, ActionAttended, "")
 		if err != nil || got.Status != heydoctor.StatusAttended || got.Sequence != 2 {
 			t.Fatalf("attended: %+v %v", got, err)
@@ -193,7 +193,7 @@ func TestCancelAndReject(t *testing.T) {
 		r := f.book(t, start, "김하나", "01012345678", "")
 
 		// Outside the window (less than 60 minutes before): refused with the deadline, nothing changes.
-		f.clock.T = start.Add(-30 * time.Minute)
+		f.clock.Set(start.Add(-30 * time.Minute))
 		_, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "")
 		wantKind(t, "cancel outside window", err, heydoctor.Forbidden, "")
 		if msg := heydoctor.MessageOf(err); !containsAll(msg, "11월 30일", "09:00") {
@@ -204,7 +204,7 @@ func TestCancelAndReject(t *testing.T) {
 			t.Errorf("refused cancel changed the reservation: %+v", cur)
 		}
 		// Inside the window: cancelled, and the slot is free again.
-		f.clock.T = epoch
+		f.clock.Set(epoch)
 		got, err := f.svc.CancelByPatient(ctx, Client{}, r.Code, "010-1234-5678", "일정이 생겼어요")
 		if err != nil || got.Status != heydoctor.StatusCancelled || got.Reason != "일정이 생겼어요" {
 			t.Fatalf("cancel: %+v %v", got, err)
@@ -235,7 +235,7 @@ func TestCancelAndReject(t *testing.T) {
 		}
 		_, err = f.svc.Transition(ctx, f.admin, r3.ID, ActionNoShow, "")
 		wantKind(t, "no-show before start", err, heydoctor.Conflict, "action")
-		f.clock.T = start.Add(time.Hour)
+		f.clock.Set(start.Add(time.Hour))
 		if got, err := f.svc.Transition(ctx, f.admin, r3.ID, ActionNoShow, ""); err != nil || got.Status != heydoctor.StatusNoShow {
 			t.Fatalf("no-show: %+v %v", got, err)
 		}
@@ -293,7 +293,7 @@ func TestReschedule(t *testing.T) {
 			t.Errorf("free after reschedule: 09:00 %v (want true), 09:15 %v, 11:00 %v (want false)", free["09:00"], free["09:15"], free["11:00"])
 		}
 		// Staff reschedule, inside the minimum notice.
-		f.clock.T = at(t, "2026-11-30 10:50")
+		f.clock.Set(at(t, "2026-11-30 10:50"))
 		got, err = f.svc.RescheduleByStaff(ctx, f.reception, r.ID, at(t, "2026-11-30 11:00").Add(15*time.Minute))
 		if err != nil || got.Status != heydoctor.StatusRequested || got.Sequence != 3 {
 			t.Fatalf("staff reschedule: %+v %v", got, err)

@@ -98,7 +98,7 @@ func TestWebhookDelivery(t *testing.T) {
 				t.Fatalf("attempt %d: the delivery log echoes the receiver's body: %q", attempt, log[0].LastError)
 			}
 			if attempt < MaxAttempts {
-				if want := f.clock.T.Add(Backoff(attempt)); !log[0].NextAttemptAt.Equal(want) || log[0].State != "pending" {
+				if want := f.clock.Now().Add(Backoff(attempt)); !log[0].NextAttemptAt.Equal(want) || log[0].State != "pending" {
 					t.Fatalf("attempt %d: next %v state %s, want %v pending", attempt, log[0].NextAttemptAt, log[0].State, want)
 				}
 				if n, _ := d.RunOnce(ctx); n != 0 {

@@ -24,7 +24,7 @@ func newEngine(tb testing.TB, extra ...heydoctor.Institution) (*chat.Engine, *st
 // request. extra institutions are imported after the demo seed.
 func newEngineWithBase(tb testing.TB, base string, extra ...heydoctor.Institution) (*chat.Engine, *storetest.Clock) {
 	tb.Helper()
-	clock := &storetest.Clock{T: time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST)}
+	clock := storetest.NewClock(time.Date(2026, 11, 25, 10, 0, 0, 0, heydoctor.KST))
 	store := storetest.SQLite(tb, clock.Now)
 	log := slog.New(slog.DiscardHandler)
 	if err := demo.Load(context.Background(), store, log); err != nil {

@@ -34,7 +34,7 @@ func benchQueue(b *testing.B, mix string) {
 	const clients, desks = 50, 5
 	var day atomic.Int64
 	now := func() time.Time { return epoch.Add(time.Duration(day.Load()) * 24 * time.Hour) }
-	f := newFixtureAt(b, &storetest.Clock{T: epoch}, now)
+	f := newFixtureAt(b, storetest.NewClock(epoch), now)
 	f.settings(b, func(qs *heydoctor.QueueSettings) { qs.AlwaysOpen = true })
 	ctx := context.Background()
 	var ops, checkIns atomic.Int64

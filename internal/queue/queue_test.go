@@ -45,7 +45,7 @@ type fixture struct {
 // check-in on, its reception and admin, and another clinic's reception.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	return newFixtureAt(t, clock, clock.Now)
 }
 

@@ -12,13 +12,13 @@ import (
 )
 
 func TestConversations(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		if _, err := s.GetConversation(ctx, heydoctor.ChannelKakao, "u1"); heydoctor.KindOf(err) != heydoctor.NotFound {
 			t.Fatalf("missing conversation: %v", err)
 		}
-		c := &heydoctor.Conversation{Channel: heydoctor.ChannelKakao, UserKey: "u1", State: []byte(`{"step":"a"}`), ExpiresAt: clock.T.Add(30 * time.Minute)}
+		c := &heydoctor.Conversation{Channel: heydoctor.ChannelKakao, UserKey: "u1", State: []byte(`{"step":"a"}`), ExpiresAt: clock.Now().Add(30 * time.Minute)}
 		if err := s.PutConversation(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -40,12 +40,12 @@ func TestConversations(t *testing.T) {
 		if n, err := s.DeleteExpiredConversations(ctx); err != nil || n != 1 {
 			t.Errorf("DeleteExpired = %d, %v", n, err)
 		}
-		clock.T = epoch
+		clock.Set(epoch)
 	})
 }
 
 func TestStaffAndSessions(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, _ := bookable(t, s)
@@ -63,7 +63,7 @@ func TestStaffAndSessions(t *testing.T) {
 		if list, err := s.ListStaff(ctx, instID); err != nil || len(list) != 1 {
 			t.Errorf("list staff = %v, %v", list, err)
 		}
-		se := &heydoctor.Session{TokenHash: "abc", StaffID: st.ID, CSRF: "csrf", CreatedAt: clock.T, ExpiresAt: clock.T.Add(time.Hour)}
+		se := &heydoctor.Session{TokenHash: "abc", StaffID: st.ID, CSRF: "csrf", CreatedAt: clock.Now(), ExpiresAt: clock.Now().Add(time.Hour)}
 		if err := s.CreateSession(ctx, se); err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestStaffAndSessions(t *testing.T) {
 		if _, _, err := s.FindSession(ctx, "abc"); heydoctor.KindOf(err) != heydoctor.Unauthorized {
 			t.Errorf("expired session: %v", err)
 		}
-		clock.T = epoch
+		clock.Set(epoch)
 		if err := s.DeleteSession(ctx, "abc"); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func TestStaffAndSessions(t *testing.T) {
 }
 
 func TestDoctorsSchedulesClosures(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)
@@ -156,7 +156,7 @@ func TestDoctorsSchedulesClosures(t *testing.T) {
 }
 
 func TestWebhookOutbox(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)
@@ -180,7 +180,7 @@ func TestWebhookOutbox(t *testing.T) {
 		if ok, _ := s.ClaimDelivery(ctx, &due[0], time.Minute); ok {
 			t.Error("a delivery was claimed twice")
 		}
-		if err := s.RecordAttempt(ctx, due[0].ID, 500, "server error", false, clock.T.Add(time.Minute)); err != nil {
+		if err := s.RecordAttempt(ctx, due[0].ID, 500, "server error", false, clock.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RecordAttempt(ctx, due[0].ID, 200, "", true, time.Time{}); err != nil {

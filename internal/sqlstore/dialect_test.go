@@ -14,7 +14,7 @@ import (
 // TestUniqueViolationNames breaks each unique constraint the store tells apart and checks
 // that both dialects name it the same way from the driver's error.
 func TestUniqueViolationNames(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)

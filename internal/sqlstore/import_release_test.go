@@ -33,7 +33,7 @@ func TestImportRealRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := readDetailTable(t, path)
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		var batches []heydoctor.ImportBatch

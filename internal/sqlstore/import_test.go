@@ -62,7 +62,7 @@ func only(tb testing.TB, s *sqlstore.Store) *heydoctor.Institution {
 // today's hours only. Whichever comes second, the weekly hours stay, and importing
 // either again changes nothing.
 func TestImportPartialSourceKeepsHours(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	basis, location := parsed(t, "nmc_pharmacy_basis.json", false), parsed(t, "nmc_pharmacy_lcinfo.json", false)
 	weekly := heydoctor.Span{Open: "0900", Close: "1900"}
 	for _, tc := range []struct {
@@ -146,7 +146,7 @@ func batch(scope string, full bool, list ...heydoctor.Institution) heydoctor.Imp
 // field group comes from the source that knows it best whatever the order, and
 // re-importing either source changes nothing.
 func TestImportSourcePairs(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	nmcHours := heydoctor.Span{Open: "0900", Close: "1800"}
 	for _, tc := range []struct {
 		name    string
@@ -270,7 +270,7 @@ func TestImportSourcePairs(t *testing.T) {
 // A full refresh closes what its source no longer lists, never what another source
 // still lists, and a source listing a place again reopens it.
 func TestImportFullRefreshPerSource(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		both := hira("Y1", "정왕내과의원", heydoctor.ClassClinic)
 		hiraOnly := hira("Y2", "배곧치과의원", heydoctor.ClassDentalClinic)
@@ -316,7 +316,7 @@ func TestImportFullRefreshPerSource(t *testing.T) {
 
 // Hours a staff member edited are theirs: a later import does not overwrite them.
 func TestImportKeepsStaffHours(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		apply(t, s, batch("nmc:hospital", true, nmc("A1", "정왕내과의원")))
 		in := only(t, s)
@@ -334,7 +334,7 @@ func TestImportKeepsStaffHours(t *testing.T) {
 
 // A place two sources list far apart, or under another kind, is not joined.
 func TestImportDoesNotJoinStrangers(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		far := nmc("A1", "정왕내과의원")
 		far.Lat += 0.006 // about 670 m, though name, phone and address agree

@@ -75,7 +75,7 @@ func raceCheckIns(t *testing.T, stores []*sqlstore.Store, instID int64, day heyd
 
 // TestTicketNumberRace has 200 patients check in at once: 200 distinct, consecutive numbers.
 func TestTicketNumberRace(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		instID := queueClinic(t, s)
 		checkConsecutive(t, raceCheckIns(t, []*sqlstore.Store{s}, instID, "2026-11-25", 200), 200)
@@ -89,7 +89,7 @@ func TestTicketNumberRace(t *testing.T) {
 
 // TestTicketNumberRaceTwoReplicas runs the race through two stores on one MariaDB, as two servers would.
 func TestTicketNumberRaceTwoReplicas(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	dsn := storetest.MySQLDSN(t)
 	ctx := context.Background()
 	var stores []*sqlstore.Store
@@ -109,7 +109,7 @@ func TestTicketNumberRaceTwoReplicas(t *testing.T) {
 }
 
 func TestTicketRules(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID := queueClinic(t, s)
@@ -212,7 +212,7 @@ func TestTicketRules(t *testing.T) {
 }
 
 func TestQueueSettings(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID := queueClinic(t, s)

@@ -39,7 +39,7 @@ func bookable(t *testing.T, s *sqlstore.Store) (instID, doctorID int64) {
 }
 
 func TestReservationLifecycle(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)
@@ -120,7 +120,7 @@ func TestReservationLifecycle(t *testing.T) {
 
 // TestReservationRace has 200 goroutines race for one slot: the database must let exactly one win.
 func TestReservationRace(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		instID, docID := bookable(t, s)

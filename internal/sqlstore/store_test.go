@@ -59,7 +59,7 @@ func TestParseDSN(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		n, err := s.Migrate(ctx)
@@ -82,7 +82,7 @@ func institution(hpid, name string) heydoctor.Institution {
 }
 
 func TestApplyImport(t *testing.T) {
-	clock := &storetest.Clock{T: epoch}
+	clock := storetest.NewClock(epoch)
 	storetest.Each(t, clock.Now, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		batch := heydoctor.ImportBatch{Format: "test", Scope: "nmc:hospital", FullRefresh: true, Read: 2,
@@ -164,7 +164,7 @@ func TestApplyImport(t *testing.T) {
 // TestErrorsNameTheOperation: an error leaving the store says what was being done and
 // keeps its kind.
 func TestErrorsNameTheOperation(t *testing.T) {
-	storetest.Each(t, (&storetest.Clock{T: epoch}).Now, func(t *testing.T, s *sqlstore.Store) {
+	storetest.Each(t, storetest.NewClock(epoch).Now, func(t *testing.T, s *sqlstore.Store) {
 		_, err := s.FindDoctorByID(context.Background(), 999)
 		if heydoctor.KindOf(err) != heydoctor.NotFound || !strings.HasPrefix(err.Error(), "find doctor 999: ") {
 			t.Errorf("FindDoctorByID(999) = %v (kind %v), want a NotFound that names the operation", err, heydoctor.KindOf(err))

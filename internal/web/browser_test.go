@@ -272,13 +272,13 @@ func TestBrowserPatientJourney(t *testing.T) {
 
 	// On the day, five minutes into the visit, reception (signed in again: the clock
 	// moved a day) marks the patient attended.
-	e.clock.T = time.Date(2026, 11, 26, 9, 5, 0, 0, heydoctor.KST)
+	e.clock.Set(time.Date(2026, 11, 26, 9, 5, 0, 0, heydoctor.KST))
 	staffLogin("staff-next-day")
 	b.step(staff, "staff-attended",
 		chromedp.Click(chromedp.CSS(`li.res.confirmed form.action-attended button`)),
 		chromedp.WaitVisible(chromedp.CSS(`li.res.attended`)))
 	lookup("lookup-attended", "진료 완료")
-	e.clock.T = siteNow
+	e.clock.Set(siteNow)
 
 	if err := chromedp.Do(p3, chromedp.Navigate(base+"/chat"), chromedp.WaitVisible(chromedp.CSS(`#chat-text`))); err != nil {
 		t.Fatalf("open chat: %v", err)

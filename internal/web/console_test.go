@@ -104,14 +104,14 @@ func TestConsole(t *testing.T) {
 		t.Errorf("cancel without reason = %d %v", code, hdr.Get("Location"))
 	}
 	// Attended only once the visit is near: move the clock to the appointment.
-	e.clock.T = slots[0].Start.Add(5 * time.Minute)
+	e.clock.Set(slots[0].Start.Add(5 * time.Minute))
 	if code, _, hdr := e.post(t, fmt.Sprintf("/console/reservations/%d/attended", res.ID), url.Values{"csrf": {csrf}, "date": {"2026-11-25"}}); code != http.StatusSeeOther || okBanner(t, e, hdr) == "" {
 		t.Errorf("attended = %d %v", code, hdr.Get("Location"))
 	}
 	if got, _ := e.store.FindReservationByID(ctx, res.ID); got.Status != heydoctor.StatusAttended {
 		t.Errorf("status after attended = %s", got.Status)
 	}
-	e.clock.T = siteNow
+	e.clock.Set(siteNow)
 	// Reception may not change schedules.
 	if code, _, hdr := e.post(t, fmt.Sprintf("/console/doctors/%d/schedule", doctors[0].ID), url.Values{"csrf": {csrf}, "plan": {"월 0900-1200"},
 		"slot_minutes": {"15"}, "capacity": {"1"}, "horizon_days": {"30"}, "min_notice_minutes": {"30"}}); code != http.StatusSeeOther || errBanner(t, e, hdr) == "" {

@@ -42,16 +42,14 @@ type siteEnv struct {
 func newSiteEnv(tb testing.TB, options ...func(*app.Config, *Config)) *siteEnv {
 	tb.Helper()
 	ctx := context.Background()
-	clock := &storetest.Clock{T: siteNow}
+	clock := storetest.NewClock(siteNow)
 	store := storetest.SQLite(tb, clock.Now)
 	log := slog.New(slog.DiscardHandler)
 	if err := demo.Load(ctx, store, log); err != nil {
 		tb.Fatalf("demo seed: %v", err)
 	}
 	setDemoHours(tb, store)
-	// The tests move the clock by hand, which the background loops would read meanwhile:
-	// they stay stopped here.
-	ac := app.Config{BaseURL: "http://example.test", KakaoSecret: "test-secret", Now: clock.Now, Logger: log, NoBackground: true}
+	ac := app.Config{BaseURL: "http://example.test", KakaoSecret: "test-secret", Now: clock.Now, Logger: log}
 	cfg := Config{Logger: log, Now: clock.Now, BaseURL: "http://example.test", PasswordCost: bcrypt.MinCost}
 	for _, o := range options {
 		o(&ac, &cfg)

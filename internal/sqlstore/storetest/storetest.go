@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,14 +21,36 @@ import (
 	"heydoctor/internal/sqlstore"
 )
 
-// Clock is a settable clock for tests.
-type Clock struct{ T time.Time }
+// Clock is a settable clock for tests. The engines' background loops read it while a
+// test moves it, so it is safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
 
 // Now returns the clock's time.
-func (c *Clock) Now() time.Time { return c.T }
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set stops the clock at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
 
 // Add moves the clock.
-func (c *Clock) Add(d time.Duration) { c.T = c.T.Add(d) }
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
 
 // Each runs fn as a subtest once per available database, each with a fresh, migrated store.
 func Each(t *testing.T, now func() time.Time, fn func(t *testing.T, s *sqlstore.Store)) {
