@@ -19,9 +19,6 @@ const (
 	// closeTop: a first department at least this probable is never questioned.
 	closeTop = 0.55
 	nbTemper = 0.5
-	// mentionWeight: a department the user names ("신경외과 가야 할까요") outweighs
-	// any single symptom.
-	mentionWeight = 8
 	// When the lexicon finds nothing, the classifier alone must be this sure.
 	classifierEmergencyMin = 0.9
 	classifierDeptMin      = 0.6
