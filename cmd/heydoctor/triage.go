@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"heydoctor/internal/triage"
@@ -18,7 +20,10 @@ func runTriage(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && args[0] == "train" {
 		return runTriageTrain(env, args[1:])
 	}
-	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\" | triage eval FILE.tsv | triage train [-o FILE]")
+	if len(args) > 0 && args[0] == "cv" {
+		return runTriageCV(env, args[1:])
+	}
+	fs := newFlagSet(env, "triage", "triage [--json] \"symptom text\" | triage eval FILE.tsv | triage train [-o FILE] | triage cv [-k N]")
 	asJSON := fs.Bool("json", false, "print the whole result as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -116,5 +121,28 @@ func runTriageTrain(env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "wrote %s (%d bytes)\n", *out, len(b))
+	return nil
+}
+
+// runTriageCV cross-validates the department model on the train splits of the corpora
+// (each fold analysed by a model trained on the others; the dev splits take no part), so
+// that its settings can be chosen without looking at the dev split.
+func runTriageCV(env *environment, args []string) error {
+	fs := newFlagSet(env, "triage cv", "triage cv [-k 5]")
+	k := fs.Int("k", 5, "number of folds")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *k < 2 || *k > 20 {
+		return usagef("triage cv takes only -k, from 2 to 20 folds")
+	}
+	eng, err := triage.New()
+	if err != nil {
+		return err
+	}
+	reps := eng.CrossValidate(*k)
+	for _, reg := range slices.Sorted(maps.Keys(reps)) {
+		fmt.Fprintf(env.stdout, "%-9s %s\n", reg, reps[reg].Summary())
+	}
 	return nil
 }

@@ -33,3 +33,11 @@ func TestTriageEval(t *testing.T) {
 		t.Error("triage eval without a file: nil error, want a usage error")
 	}
 }
+
+func TestTriageCVUsage(t *testing.T) {
+	for _, args := range [][]string{{"triage", "cv", "-k", "1"}, {"triage", "cv", "extra"}} {
+		if _, _, err := runCmd(t, nil, args...); err == nil {
+			t.Errorf("%v: nil error, want a usage error", args)
+		}
+	}
+}

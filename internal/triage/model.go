@@ -17,22 +17,34 @@ import (
 // probabilities are divided by a temperature fitted on a calibration fold of the train
 // split (never on the dev split).
 const (
-	modelBuckets  = 1 << 18
-	modelEpochs   = 14
-	modelRate     = 0.4
-	modelL2       = 1e-6
-	modelMinCount = 2 // a feature seen in fewer training rows is dropped
-	// chiefWeight and pastWeight scale the features of the chief-complaint sentence and
-	// of history clauses in long messages, titleWeight those of a title.
-	chiefWeight = 2.0
-	pastWeight  = 0.1
-	worryWeight = 0.5
-	titleWeight = 1.5
-	longRunes   = 120
+	modelBuckets = 1 << 18
+	longRunes    = 120
 )
+
+// modelConfig is what training is set by; the embedded weights use defaultModel, chosen
+// by k-fold cross-validation on the train split (`heydoctor triage cv`), never on the dev
+// split.
+type modelConfig struct {
+	Epochs   int
+	Rate     float32
+	L2       float32
+	MinCount int // a feature seen in fewer training rows is dropped
+	// Chief and Past scale the features of the chief-complaint sentence and of history
+	// clauses in long messages, Worry those of worries, Title those of a title.
+	Chief, Past, Worry, Title float32
+	// CharMin and CharMax bound the character n-grams taken inside each word.
+	CharMin, CharMax int
+}
+
+var defaultModel = modelConfig{
+	Epochs: 14, Rate: 0.4, L2: 1e-6, MinCount: 2,
+	Chief: 2.0, Past: 0.1, Worry: 0.5, Title: 1.5,
+	CharMin: 2, CharMax: 3,
+}
 
 // model holds the weights of the features kept after training, by hashed bucket.
 type model struct {
+	cfg    modelConfig
 	labels []string
 	index  map[uint32]int32 // bucket -> row in w
 	w      []float32        // rows of len(labels)
@@ -74,6 +86,11 @@ func (e *Engine) stem(w string) string {
 // features turns a reading into weighted hashed features, L2-normalised so that a long
 // post is not more confident than a short one for its length alone.
 func (e *Engine) features(rd *reading) []feat {
+	return e.featuresWith(rd, &e.model.cfg)
+}
+
+// featuresWith is features with the settings of cfg.
+func (e *Engine) featuresWith(rd *reading, cfg *modelConfig) []feat {
 	acc := make(map[uint32]float32, 64)
 	add := func(kind byte, s string, v float32) { acc[hashFeature(kind, s)] += v }
 	c := rd.c
@@ -89,14 +106,14 @@ func (e *Engine) features(rd *reading) []feat {
 		wgt := float32(1)
 		switch {
 		case ci >= chiefFrom && ci < chiefTo:
-			wgt = chiefWeight
+			wgt = cfg.Chief
 		case long && cl.past:
-			wgt = pastWeight
+			wgt = cfg.Past
 		case long && cl.worry:
-			wgt = worryWeight
+			wgt = cfg.Worry
 		}
 		if cl.end <= titleEnd {
-			wgt *= titleWeight
+			wgt *= cfg.Title
 		}
 		prev := ""
 		for i := cl.start; i < cl.end; {
@@ -116,7 +133,7 @@ func (e *Engine) features(rd *reading) []feat {
 			}
 			prev = st
 			rs := []rune("<" + word + ">")
-			for n := 2; n <= 3; n++ {
+			for n := cfg.CharMin; n <= cfg.CharMax; n++ {
 				for k := 0; k+n <= len(rs); k++ {
 					add('c', string(rs[k:k+n]), 0.5*wgt)
 				}
@@ -223,7 +240,39 @@ func titleEnd(c compacted) int {
 // trainModel fits the model on every labelled example: departments, emergencies and the
 // intents (greeting, help, booking, my_reservations, unknown, info).
 func (e *Engine) trainModel(rows []Example) *model {
-	m := &model{temp: 1}
+	cfg := defaultModel
+	return fitModel(e.trainRows(rows, e.readRows(rows), &cfg), cfg)
+}
+
+// trainRow is a training example turned into features.
+type trainRow struct {
+	x     []feat
+	label string
+	calib bool // held back to fit the temperature
+}
+
+// readRows reads every example's text.
+func (e *Engine) readRows(rows []Example) []reading {
+	out := make([]reading, len(rows))
+	for i, ex := range rows {
+		out[i] = e.read(compact(normalize(ex.Text)))
+	}
+	return out
+}
+
+// trainRows turns the read examples into features.
+func (e *Engine) trainRows(rows []Example, rds []reading, cfg *modelConfig) []trainRow {
+	out := make([]trainRow, len(rows))
+	for i, ex := range rows {
+		out[i] = trainRow{x: e.featuresWith(&rds[i], cfg), label: ex.Label, calib: inCalibFold(ex.Text)}
+	}
+	return out
+}
+
+// fitModel trains the model on the rows: AdaGrad on the log loss in a fixed shuffle,
+// then the temperature that minimises the log loss on the calibration rows.
+func fitModel(rows []trainRow, cfg modelConfig) *model {
+	m := &model{cfg: cfg, temp: 1}
 	labelIdx := make(map[string]int)
 	type row struct {
 		x   []feat
@@ -233,21 +282,19 @@ func (e *Engine) trainModel(rows []Example) *model {
 	var data, calib []row
 	count := make(map[uint32]int)
 	for _, ex := range rows {
-		li, ok := labelIdx[ex.Label]
+		li, ok := labelIdx[ex.label]
 		if !ok {
 			li = len(m.labels)
-			labelIdx[ex.Label] = li
-			m.labels = append(m.labels, ex.Label)
+			labelIdx[ex.label] = li
+			m.labels = append(m.labels, ex.label)
 		}
-		rd := e.read(compact(normalize(ex.Text)))
-		x := e.features(&rd)
-		for _, f := range x {
+		for _, f := range ex.x {
 			count[f.h]++
 		}
-		if inCalibFold(ex.Text) {
-			calib = append(calib, row{x: x, y: li})
+		if ex.calib {
+			calib = append(calib, row{x: ex.x, y: li})
 		} else {
-			data = append(data, row{x: x, y: li})
+			data = append(data, row{x: ex.x, y: li})
 		}
 	}
 	k := len(m.labels)
@@ -256,7 +303,7 @@ func (e *Engine) trainModel(rows []Example) *model {
 	}
 	m.index = make(map[uint32]int32)
 	for h, n := range count {
-		if n >= modelMinCount {
+		if n >= cfg.MinCount {
 			m.index[h] = int32(len(m.index))
 		}
 	}
@@ -293,7 +340,7 @@ func (e *Engine) trainModel(rows []Example) *model {
 	}
 	prob := make([]float64, k)
 	gs := make([]float32, k)
-	for range modelEpochs {
+	for range cfg.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, oi := range order {
 			r := &data[oi]
@@ -305,7 +352,7 @@ func (e *Engine) trainModel(rows []Example) *model {
 				}
 				gs[c] = g
 				b2[c] += g * g
-				m.bias[c] -= modelRate * g / (sqrt32(b2[c]) + 1e-6)
+				m.bias[c] -= cfg.Rate * g / (sqrt32(b2[c]) + 1e-6)
 			}
 			for j, f := range r.x {
 				row := r.idx[j]
@@ -315,12 +362,12 @@ func (e *Engine) trainModel(rows []Example) *model {
 				w := m.w[int(row)*k : int(row)*k+k]
 				acc := g2[int(row)*k : int(row)*k+k]
 				for c := range k {
-					gg := gs[c]*f.v + modelL2*w[c]
+					gg := gs[c]*f.v + cfg.L2*w[c]
 					if gg == 0 {
 						continue
 					}
 					acc[c] += gg * gg
-					w[c] -= modelRate * gg / (sqrt32(acc[c]) + 1e-6)
+					w[c] -= cfg.Rate * gg / (sqrt32(acc[c]) + 1e-6)
 				}
 			}
 		}

@@ -30,7 +30,7 @@ const modelMagic = "HDTRIAGE1\n"
 
 // modelSettings are the training settings that change the weights; they are part of
 // the fingerprint.
-var modelSettings = fmt.Sprint(modelBuckets, modelEpochs, modelRate, modelL2, modelMinCount, chiefWeight, pastWeight, worryWeight, titleWeight, longRunes, "features-v4")
+var modelSettings = fmt.Sprintf("%d %d %+v features-v5", modelBuckets, longRunes, defaultModel)
 
 // trainingFingerprint hashes everything the model's training reads.
 func trainingFingerprint(fsys fs.FS) ([32]byte, error) {
@@ -124,7 +124,7 @@ func decodeModel(b []byte) (*model, [32]byte, error) {
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != modelMagic {
 		return nil, fp, errors.New("model.bin: not a HeyDoctor triage model")
 	}
-	m := &model{index: make(map[uint32]int32)}
+	m := &model{cfg: defaultModel, index: make(map[uint32]int32)}
 	var nl uint16
 	if _, err := io.ReadFull(r, fp[:]); err != nil {
 		return nil, fp, fmt.Errorf("model.bin: %w", err)
