@@ -103,14 +103,23 @@ func (e *Engine) voidAfter(s string, start int) bool {
 	if start == 0 {
 		return false
 	}
+	first, _ := utf8.DecodeRuneInString(s[start:])
+	rules := e.lex.notAfter[first]
+	if len(rules) == 0 {
+		return false
+	}
 	prev, _ := utf8.DecodeLastRuneInString(s[:start])
-	for key, chars := range e.lex.notAfter {
-		if strings.HasPrefix(s[start:], key) && strings.ContainsRune(chars, prev) {
+	for _, r := range rules {
+		if strings.HasPrefix(s[start:], r.key) && strings.ContainsRune(r.after, prev) {
 			return true
 		}
 	}
 	return false
 }
+
+// voidRule is one notafter line of lexicon.tsv: a match starting with key is void right
+// after one of the characters of after.
+type voidRule struct{ key, after string }
 
 // patternRef points at one pattern of one symptom.
 type patternRef struct{ sym, pat int }

@@ -86,8 +86,9 @@ type lexicon struct {
 	deptChoice                                     map[string]Choice
 	macros                                         map[string]string
 	// notAfter: a match starting with the key is void right after one of these
-	// characters ("발목이 부었어요" is not "목이 부었어요", "아이가" is not "이가").
-	notAfter map[string]string
+	// characters ("발목이 부었어요" is not "목이 부었어요", "아이가" is not "이가"),
+	// by the key's first character, since it is asked at every character of a message.
+	notAfter map[rune][]voidRule
 	// The grammar of facts and scopes (see the end of lexicon.tsv).
 	orJoins, negStop, boundNoun, infoEnd []string
 	pastBack, hearsay, suppose           []string
@@ -188,7 +189,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 		childSwap:  make(map[string]string),
 		deptChoice: make(map[string]Choice),
 		macros:     make(map[string]string),
-		notAfter:   make(map[string]string),
+		notAfter:   make(map[rune][]voidRule),
 		exact:      make(map[string]Intent),
 	}
 	// lists are the kinds that are plain word lists.
@@ -287,7 +288,8 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 			if arg == "" {
 				return fmt.Errorf("notafter %q: no characters", f[1])
 			}
-			lx.notAfter[value] = arg
+			first, _ := utf8.DecodeRuneInString(value)
+			lx.notAfter[first] = append(lx.notAfter[first], voidRule{key: value, after: arg})
 		case "macro":
 			if arg == "" {
 				return fmt.Errorf("macro %q: empty expansion", f[1])

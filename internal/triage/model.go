@@ -57,11 +57,18 @@ type feat struct {
 	v float32
 }
 
-func hashFeature(kind byte, s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte{kind})
-	h.Write([]byte(s))
-	return h.Sum32() % modelBuckets
+func hashFeature(kind byte, parts ...string) uint32 {
+	// FNV-1a of kind and the parts' bytes, as hash/fnv computes it, without the
+	// allocations: it runs for every feature of every message.
+	const offset32, prime32 = 2166136261, 16777619
+	h := uint32(offset32)
+	h = (h ^ uint32(kind)) * prime32
+	for _, s := range parts {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint32(s[i])) * prime32
+		}
+	}
+	return h % modelBuckets
 }
 
 // stem strips particles and verb endings (lexicon.tsv josa and eomi) from a word, longest
@@ -93,6 +100,7 @@ func (e *Engine) features(rd *reading) []feat {
 func (e *Engine) featuresWith(rd *reading, cfg *modelConfig) []feat {
 	acc := make(map[uint32]float32, 64)
 	add := func(kind byte, s string, v float32) { acc[hashFeature(kind, s)] += v }
+	var cuts [64]int // byte offsets of a word's characters, for its n-grams
 	c := rd.c
 	long := utf8.RuneCountInString(c.s) >= longRunes
 	chiefFrom, chiefTo := -1, -1
@@ -129,13 +137,18 @@ func (e *Engine) featuresWith(rd *reading, cfg *modelConfig) []feat {
 			st := e.stem(word)
 			add('w', st, wgt)
 			if prev != "" {
-				add('b', prev+" "+st, wgt)
+				acc[hashFeature('b', prev, " ", st)] += wgt
 			}
 			prev = st
-			rs := []rune("<" + word + ">")
+			w := "<" + word + ">"
+			at := cuts[:0]
+			for k := range w {
+				at = append(at, k)
+			}
+			at = append(at, len(w))
 			for n := cfg.CharMin; n <= cfg.CharMax; n++ {
-				for k := 0; k+n <= len(rs); k++ {
-					add('c', string(rs[k:k+n]), 0.5*wgt)
+				for k := 0; k+n < len(at); k++ {
+					add('c', w[at[k]:at[k+n]], 0.5*wgt)
 				}
 			}
 		}
