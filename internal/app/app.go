@@ -64,9 +64,6 @@ type Config struct {
 	Logger *slog.Logger
 	// Registry receives the engines' metrics (default: a registry of their own).
 	Registry *prometheus.Registry
-	// NoBackground leaves the background loops (directory polling, webhook delivery,
-	// conversation expiry) stopped, for tests that drive them by hand.
-	NoBackground bool
 }
 
 // App is the running set of engines.
@@ -80,15 +77,14 @@ type App struct {
 	Kakao http.Handler
 	// Dispatcher delivers webhooks.
 	Dispatcher *booking.Dispatcher
-	Registry   *prometheus.Registry
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
 // New loads the directory and the triage model, builds every engine on store, registers
-// their metrics and, unless cfg.NoBackground, starts their background loops. Close stops
-// the loops.
+// their metrics and starts their background loops (directory polling, webhook delivery,
+// conversation expiry). Close stops the loops.
 func New(ctx context.Context, cfg Config, store Store) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -100,7 +96,7 @@ func New(ctx context.Context, cfg Config, store Store) (*App, error) {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	log := cfg.Logger
-	a := &App{Registry: cfg.Registry}
+	a := &App{}
 	cal := hours.NewCalendar()
 	a.Directory = directory.New(store, cal, log, cfg.Now)
 	// The directory load reads the database and the triage model trains on the CPU: do
@@ -145,11 +141,9 @@ func New(ctx context.Context, cfg Config, store Store) (*App, error) {
 
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	if !cfg.NoBackground {
-		a.wg.Go(func() { a.Directory.Run(bg, DirectoryPoll) })
-		a.wg.Go(func() { a.Dispatcher.Run(bg) })
-		a.wg.Go(func() { sweepConversations(bg, store, log) })
-	}
+	a.wg.Go(func() { a.Directory.Run(bg, DirectoryPoll) })
+	a.wg.Go(func() { a.Dispatcher.Run(bg) })
+	a.wg.Go(func() { sweepConversations(bg, store, log) })
 	return a, nil
 }
 
