@@ -1,6 +1,9 @@
 package heydoctor
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // BookingPolicy is how an onboarded institution takes reservations.
 type BookingPolicy struct {
@@ -85,6 +88,14 @@ const (
 	StatusCancelled ReservationStatus = "cancelled"
 	StatusRejected  ReservationStatus = "rejected"
 )
+
+// ReservationStatuses lists every status, in lifecycle order.
+func ReservationStatuses() []ReservationStatus {
+	return []ReservationStatus{StatusRequested, StatusConfirmed, StatusAttended, StatusNoShow, StatusCancelled, StatusRejected}
+}
+
+// Valid reports whether s is one of ReservationStatuses.
+func (s ReservationStatus) Valid() bool { return slices.Contains(ReservationStatuses(), s) }
 
 // Label is the status in a patient's and receptionist's words.
 func (s ReservationStatus) Label() string {

@@ -169,7 +169,3 @@ func sweepConversations(ctx context.Context, store Store, log *slog.Logger) {
 		}
 	}
 }
-
-// reservationStatuses are the states a reservation can move to, exported from zero.
-var reservationStatuses = []heydoctor.ReservationStatus{heydoctor.StatusRequested, heydoctor.StatusConfirmed,
-	heydoctor.StatusAttended, heydoctor.StatusNoShow, heydoctor.StatusCancelled, heydoctor.StatusRejected}

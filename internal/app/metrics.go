@@ -38,7 +38,7 @@ func newMetrics(reg *prometheus.Registry, store Store, a *App) (*metrics, error)
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}
 	}
-	for _, st := range reservationStatuses {
+	for _, st := range heydoctor.ReservationStatuses() {
 		m.transitions.WithLabelValues(string(st))
 	}
 	for _, r := range []string{"delivered", "retry", "failed"} {

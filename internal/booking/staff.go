@@ -182,9 +182,7 @@ func (s *Service) DayList(ctx context.Context, st *heydoctor.Staff, day heydocto
 		return nil, heydoctor.FieldError("status", "상태는 6개까지 고를 수 있어요")
 	}
 	for _, x := range statuses {
-		switch x {
-		case heydoctor.StatusRequested, heydoctor.StatusConfirmed, heydoctor.StatusAttended, heydoctor.StatusNoShow, heydoctor.StatusCancelled, heydoctor.StatusRejected:
-		default:
+		if !x.Valid() {
 			return nil, heydoctor.FieldError("status", "알 수 없는 예약 상태예요: %q", clip(string(x)))
 		}
 	}
