@@ -299,7 +299,8 @@ func startNginx(tb testing.TB, upstreams ...string) *edge {
 	writeFile(tb, certFile, certPEM)
 	writeFile(tb, keyFile, keyPEM)
 
-	httpAddr, httpsAddr := freePort(tb), freePort(tb)
+	ports := freePorts(tb, 2)
+	httpAddr, httpsAddr := ports[0], ports[1]
 	conf := renderTemplate(tb, filepath.Join("nginx", "templates", "default.conf.template"), map[string]string{
 		"NGINX_SERVER_NAME":  serverName,
 		"NGINX_HTTP_LISTEN":  httpAddr,
@@ -477,12 +478,23 @@ func selfSignedCert(tb testing.TB, name string) (certPEM, keyPEM []byte, pool *x
 // freePort returns a loopback address whose port was free a moment ago.
 func freePort(tb testing.TB) string {
 	tb.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
+	return freePorts(tb, 1)[0]
+}
+
+// freePorts returns n distinct loopback addresses that were free: every listener stays
+// open until all are picked, so the kernel cannot hand out one port twice.
+func freePorts(tb testing.TB, n int) []string {
+	tb.Helper()
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs
 }
 
 func port(addr string) string {

@@ -29,10 +29,11 @@ func TestNginxConfigValid(t *testing.T) {
 	certPEM, keyPEM, _ := selfSignedCert(t, serverName)
 	writeFile(t, filepath.Join(prefix, "cert.pem"), certPEM)
 	writeFile(t, filepath.Join(prefix, "key.pem"), keyPEM)
+	ports := freePorts(t, 2)
 	conf := renderTemplate(t, filepath.Join("nginx", "templates", "default.conf.template"), map[string]string{
 		"NGINX_SERVER_NAME":  serverName,
-		"NGINX_HTTP_LISTEN":  freePort(t),
-		"NGINX_HTTPS_LISTEN": freePort(t),
+		"NGINX_HTTP_LISTEN":  ports[0],
+		"NGINX_HTTPS_LISTEN": ports[1],
 		"NGINX_TLS_CERT":     filepath.Join(prefix, "cert.pem"),
 		"NGINX_TLS_KEY":      filepath.Join(prefix, "key.pem"),
 		"NGINX_ACME_ROOT":    filepath.Join(prefix, "acme"),
